@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Controller side of gofer.gofer.server_config: read, parse, validate, then run the module once per host."""
+
+from __future__ import annotations
+
+import posixpath
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    import tomli as tomllib
+
+from ansible.errors import AnsibleError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.gofer.gofer.plugins.module_utils import _schema
+from ansible_collections.gofer.gofer.plugins.module_utils import _tls
+from ansible_collections.gofer.gofer.plugins.module_utils import _validate
+
+# The sqlite files whose parent directory Gofer needs but never creates (ground truth §2.4),
+# and the task log directory it never creates.
+SQLITE_KEYS = ('server.storage_path', 'secret_store.sqlite.path', 'object_store.sqlite.path')
+DIRECTORY_KEYS = ('api.task_execution_logs_dir',)
+FILE_COMMON_ARGS = ('owner', 'group', 'mode', 'seuser', 'serole', 'setype', 'selevel', 'unsafe_writes',
+                    'attributes')
+
+
+class ConfigError(Exception):
+    def __init__(self, msg, findings=None):
+        super(ConfigError, self).__init__(msg)
+        self.findings = findings or []
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _requires_connection = True
+
+    def run(self, tmp=None, task_vars=None):
+        self._supports_check_mode = True
+        self._supports_async = False
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+
+        try:
+            plan = self.plan(self._task.args)
+        except ConfigError as e:
+            result.update(failed=True, changed=False, msg=str(e),
+                          findings=[f.as_dict() for f in e.findings])
+            return result
+
+        module_result = self._execute_module(module_name='gofer.gofer.server_config', module_args=plan['args'],
+                                             task_vars=task_vars)
+        result.update(module_result)
+        result['findings'] = [f.as_dict() for f in plan['findings']] + module_result.get('findings', [])
+        warnings = [f.message for f in plan['findings'] if f.level == _validate.WARNING] + plan['warnings']
+        if warnings:
+            result['warnings'] = warnings + list(result.get('warnings') or [])
+        return result
+
+    # -- controller work, all before the host is touched ----------------------
+    def plan(self, args):
+        content, origin = self.read_config(args)
+        try:
+            config = tomllib.loads(content)
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError('%s is not valid TOML: %s. Nothing was changed.' % (origin, e))
+
+        version = args.get('gofer_version') or _schema.DEFAULT_VERSION
+        try:
+            findings = _validate.validate(config, version=version,
+                                          allow_insecure=self.boolean(args, 'allow_insecure'))
+        except ValueError as e:
+            raise ConfigError('gofer_version: %s' % e)
+        errors = _validate.errors(findings)
+        if errors:
+            raise ConfigError(
+                'The Gofer config (%s) is invalid; nothing was changed. %d error%s:\n%s'
+                % (origin, len(errors), '' if len(errors) == 1 else 's', '\n'.join('- ' + f.message for f in errors)),
+                findings=errors)
+
+        effective = _validate.effective_config(config, version)
+        tls_files, tls_expected, warnings = self.tls_plan(args.get('tls_src') or {}, effective)
+
+        dirs = {}
+        for key in SQLITE_KEYS + DIRECTORY_KEYS:
+            path = posixpath.normpath(effective[key])
+            path = posixpath.dirname(path) if key in SQLITE_KEYS else path
+            if path != '/':
+                dirs.setdefault(path, []).append(key)
+
+        module_args = {
+            'content': content,
+            'dest': args.get('dest') or '/etc/gofer/gofer_web.toml',
+            'service_user': args.get('service_user') or 'gofer',
+            'service_group': args.get('service_group') or 'gofer',
+            'backup': self.boolean(args, 'backup'),
+            '_data_dirs': [{'path': p, 'key': ', '.join(k)} for p, k in sorted(dirs.items())],
+            '_tls_files': tls_files,
+            '_tls_expected': tls_expected,
+            '_secrets': [effective[k] for k, spec in _schema.schema_for(version)['keys'].items()
+                         if spec['secret'] and effective.get(k)],
+        }
+        for name in FILE_COMMON_ARGS:
+            if args.get(name) is not None:
+                module_args[name] = args[name]
+        return {'args': module_args, 'findings': findings, 'warnings': warnings}
+
+    @staticmethod
+    def boolean(args, name):
+        from ansible.module_utils.parsing.convert_bool import boolean
+        return boolean(args.get(name, False), strict=True)
+
+    def read_config(self, args):
+        content, src = args.get('content'), args.get('src')
+        if (content is None) == (src is None):
+            raise ConfigError('Give exactly one of content (the TOML text) or src (a TOML file on the controller).')
+        if content is not None:
+            if not isinstance(content, str):
+                raise ConfigError('content must be the TOML text of the config, not a %s; render a template with '
+                                  'lookup(\'ansible.builtin.template\', ...).' % type(content).__name__)
+            return content, 'content'
+        data, path = self.read_source(src, 'src')
+        try:
+            return data.decode('utf-8'), path
+        except UnicodeDecodeError as e:
+            raise ConfigError('%s is not UTF-8 text (byte %d); TOML files must be UTF-8.' % (path, e.start))
+
+    def read_source(self, name, option):
+        try:
+            path = self._find_needle('files', name)
+        except AnsibleError:
+            raise ConfigError('%s: %s was not found on the controller (searched the files/ directories of the '
+                              'role and playbook, then the path itself).' % (option, name))
+        try:
+            path = self._loader.get_real_file(path, decrypt=True)
+            with open(path, 'rb') as f:
+                return f.read(), path
+        except (OSError, AnsibleError) as e:
+            raise ConfigError('%s: could not read %s: %s' % (option, name, to_text(e)))
+
+    def tls_plan(self, tls_src, effective):
+        """Files to place and paths that must already exist, for the TLS files Gofer reads."""
+        if not isinstance(tls_src, dict):
+            raise ConfigError('tls_src must be a dict such as {external_events: {cert: ..., key: ...}}.')
+        read = _tls.files_read(effective)
+        files, expected, warnings = [], [], []
+        for section, parts in sorted(tls_src.items()):
+            if section not in _tls.READ_WHEN:
+                raise ConfigError('tls_src.%s: unknown section; use external_events or extensions.' % section)
+            if parts and section not in read:
+                raise ConfigError('tls_src.%s: %s, so this config never reads the files. Remove tls_src.%s or '
+                                  'change the config.' % (section, _tls.READ_WHEN[section][1], section))
+        for section, paths in sorted(read.items()):
+            sources = tls_src.get(section) or {}
+            unknown = set(sources) - set(_tls.PARTS)
+            if unknown:
+                raise ConfigError('tls_src.%s.%s: unknown; use cert and key.' % (section, sorted(unknown)[0]))
+            loaded = {}
+            for part, key in sorted(_tls.PARTS.items()):
+                config_key = '%s.%s' % (section, key)
+                if sources.get(part):
+                    data, _path = self.read_source(sources[part], 'tls_src.%s.%s' % (section, part))
+                    loaded[part] = data
+                    files.append({'path': paths[part], 'key': config_key, 'kind': part,
+                                  'content': data.decode('ascii', 'replace')})
+                else:
+                    expected.append({'path': paths[part], 'key': config_key})
+            if len(loaded) == 2:
+                try:
+                    warnings.extend(_tls.check_pair(
+                        loaded['cert'], loaded['key'],
+                        'tls_src.%s.cert (%s)' % (section, sources['cert']),
+                        'tls_src.%s.key (%s)' % (section, sources['key'])))
+                except _tls.PairError as e:
+                    raise ConfigError(str(e) + ' Nothing was changed.')
+            elif len(loaded) == 1:
+                raise ConfigError('tls_src.%s: give both cert and key, so that the pair can be checked.' % section)
+        return files, expected, warnings

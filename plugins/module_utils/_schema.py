@@ -1,0 +1,277 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Gofer server configuration schema, as data.
+
+PRIVATE to the gofer.gofer collection; do not import it from other collections.
+
+This is the single source of truth for what the Gofer server reads from
+/etc/gofer/gofer_web.toml. The validator, the docs reference, the role's
+defaults and argument specs are all checked against it. Every fact comes from
+the Gofer source at the tag named in SOURCE (see docs/ground truth notes).
+"""
+
+from __future__ import annotations
+
+# Value types, as Gofer's strict serde/figment extraction sees them.
+BOOL = 'bool'
+U64 = 'u64'        # non-negative TOML integer; no strings, floats or booleans
+STRING = 'string'
+ENUM = 'enum'      # serde unit enum: exact, case-sensitive strings
+
+# String formats the validator knows how to check.
+SOCKET_ADDR = 'socket_addr'  # std::net::SocketAddr: IPv4:port or [IPv6]:port
+HOST_PORT = 'host_port'      # host:port without a scheme
+SQLITE_FILE = 'sqlite_file'  # a file sqlite opens; parent dir must exist
+DIRECTORY = 'directory'
+FILE = 'file'
+LOG_LEVEL = 'log_level'
+ENCRYPTION_KEY = 'encryption_key'
+
+
+def _key(type_, default, description, unit=None, used=True, choices=None,
+         fmt=None, secret=False, optional=False):
+    return {
+        'type': type_,
+        'default': default,        # None with optional=True: Option<T>, absent
+        'description': description,
+        'unit': unit,              # 'seconds' or 'runs' for integers
+        'used': used,              # False: deserialized but never read by the server
+        'choices': choices,
+        'format': fmt,
+        'secret': secret,
+        'optional': optional,
+    }
+
+
+V0_7_KEYS = {
+    # [api] conf/api.rs:20-56
+    'api.ignore_pipeline_run_events': _key(
+        BOOL, False,
+        'When true the server refuses new run requests. There is no runtime toggle in v0.7.'),
+    'api.run_parallelism_limit': _key(
+        U64, 200,
+        'Caps a pipeline\'s own parallelism setting. It is not applied to pipelines that set no limit '
+        '(a pipeline parallelism of 0 stays unlimited).'),
+    'api.pipeline_version_retention': _key(
+        U64, 10, 'Deserialized but never read by the v0.7 server.', used=False),
+    'api.event_log_retention': _key(
+        U64, 15768000,
+        'How long events are kept before the prune loop deletes them. Values above about 1.7e9 '
+        'underflow Gofer\'s cut-off arithmetic and expire every event.', unit='seconds'),
+    'api.event_prune_interval': _key(
+        U64, 604800, 'Pause between event prune passes. 0 is a busy loop.', unit='seconds'),
+    'api.log_level': _key(
+        STRING, 'info',
+        'Server log level, parsed by tracing\'s LevelFilter (off, error, warn, info, debug, trace, or 0-5, '
+        'case-insensitive). The same string is handed to extensions, which understand only lowercase '
+        'debug, info, warn and error.', fmt=LOG_LEVEL),
+    'api.task_execution_log_retention': _key(
+        U64, 50,
+        'Number of newest runs whose task logs are kept; older runs\' logs are deleted at run start. '
+        '0 deletes the current run\'s logs.', unit='runs'),
+    'api.task_execution_logs_dir': _key(
+        STRING, '/tmp',
+        'Directory for task execution log files. Gofer never creates it; if it is missing or not writable '
+        'every task\'s logs are lost.', fmt=DIRECTORY),
+    'api.task_execution_stop_timeout': _key(
+        U64, 300,
+        'Grace period when stopping a task container before it is killed. 0 kills at once.', unit='seconds'),
+
+    # [server] conf/api.rs:103-128
+    'server.url': _key(STRING, 'http://localhost:8080', 'Deserialized but never read by the v0.7 server.',
+                       used=False),
+    'server.bind_address': _key(
+        STRING, '0.0.0.0:8080',
+        'Address of the main API, parsed as a socket address: IPv4:port or [IPv6]:port. Host names such '
+        'as localhost are refused.', fmt=SOCKET_ADDR),
+    'server.extension_address': _key(
+        STRING, '172.17.0.1:8080',
+        'host:port (no scheme) that extension containers use to call the server; extensions prepend '
+        'http:// or https:// according to extensions.use_tls. It must be reachable from containers.',
+        fmt=HOST_PORT),
+    'server.storage_path': _key(
+        STRING, '/tmp/gofer.db',
+        'Main sqlite database. Gofer creates the file but not its directory, and panics when the '
+        'directory is missing.', fmt=SQLITE_FILE),
+    'server.storage_results_limit': _key(U64, 200, 'Deserialized but never read by the v0.7 server.',
+                                         used=False),
+    'server.use_tls': _key(
+        BOOL, False,
+        'Turns on TLS for the main API and the external events server. Because of a Gofer bug the main '
+        'API then always serves the embedded localhost certificate, which expired on 2025-04-21.'),
+    'server.tls_cert_path': _key(
+        STRING, None, 'Never read by any Gofer version (the main API always uses the embedded certificate).',
+        used=False, optional=True, fmt=FILE),
+    'server.tls_key_path': _key(
+        STRING, None, 'Never read by any Gofer version (the main API always uses the embedded key).',
+        used=False, optional=True, fmt=FILE),
+
+    # [development] conf/api.rs:58-68; the built-in defaults are insecure
+    'development.pretty_logging': _key(
+        BOOL, True, 'true: compact human-readable logs; false: JSON logs.'),
+    'development.bypass_auth': _key(
+        BOOL, True,
+        'When true every request is treated as a management token for all namespaces. The built-in '
+        'default is true: a production config must set false.'),
+    'development.use_included_certs': _key(
+        BOOL, True,
+        'Selects the embedded (expired) localhost certificate for extension TLS instead of '
+        'extensions.tls_cert_path/tls_key_path. It has no effect on the main API.'),
+
+    # [extensions] conf/api.rs:70-86
+    'extensions.install_std_extensions': _key(
+        BOOL, True,
+        'Ignored by v0.7: the cron and interval extensions are always registered.', used=False),
+    'extensions.stop_timeout': _key(
+        U64, 300, 'Grace period for extension containers at shutdown.', unit='seconds'),
+    'extensions.use_tls': _key(
+        BOOL, False,
+        'Gofer talks https to extensions and hands them a certificate and key; extensions also use it '
+        'to pick the scheme for calling back to server.extension_address.'),
+    'extensions.tls_cert_path': _key(
+        STRING, None,
+        'Certificate handed to extensions; read only when extensions.use_tls is true and '
+        'development.use_included_certs is false.', optional=True, fmt=FILE),
+    'extensions.tls_key_path': _key(
+        STRING, None,
+        'Private key handed to extensions (as an environment variable, visible in docker inspect); read '
+        'only when extensions.use_tls is true and development.use_included_certs is false.',
+        optional=True, fmt=FILE),
+    'extensions.verify_certs': _key(
+        BOOL, False, 'Verify extension certificates when Gofer calls extensions.'),
+
+    # [external_events] conf/api.rs:88-95
+    'external_events.enable': _key(
+        BOOL, True, 'Ignored by v0.7: the external events server always starts.', used=False),
+    'external_events.bind_address': _key(
+        STRING, '0.0.0.0:8081',
+        'Address of the external events (webhook) server, parsed as a socket address. Gofer drops its '
+        'errors silently: a bad address or a port clash just leaves webhooks dead.', fmt=SOCKET_ADDR),
+    'external_events.use_tls': _key(
+        BOOL, False,
+        'Does not turn TLS on (server.use_tls does). With server.use_tls true: true serves the embedded '
+        'certificate, false serves external_events.tls_cert_path/tls_key_path.'),
+    'external_events.tls_cert_path': _key(
+        STRING, None,
+        'PEM certificate chain for the external events server; read only when server.use_tls is true '
+        'and external_events.use_tls is false.', optional=True, fmt=FILE),
+    'external_events.tls_key_path': _key(
+        STRING, None,
+        'PKCS#8 PEM private key (BEGIN PRIVATE KEY) for the external events server; read only when '
+        'server.use_tls is true and external_events.use_tls is false.', optional=True, fmt=FILE),
+
+    # [scheduler] conf/api.rs:97-101, scheduler/docker.rs:19-25
+    'scheduler.engine': _key(ENUM, 'docker', 'Container scheduler. Only "docker".', choices=['docker']),
+    'scheduler.docker.prune': _key(
+        BOOL, True,
+        'Periodically prune stopped containers. Docker\'s prune takes no filter: it removes every stopped '
+        'container on the host, not only Gofer\'s.'),
+    'scheduler.docker.prune_interval': _key(
+        U64, 604800, 'Pause between container prunes. 0 is a tight loop.', unit='seconds'),
+    'scheduler.docker.timeout': _key(
+        U64, 300,
+        'Timeout of every Docker API request, including stopping containers: it must be at least '
+        'api.task_execution_stop_timeout and extensions.stop_timeout. 0 fails start-up.', unit='seconds'),
+
+    # [object_store] conf/api.rs:130-146, object_store/sqlite.rs:9-12
+    'object_store.engine': _key(ENUM, 'sqlite', 'Object store engine. Only "sqlite" in v0.7.',
+                                choices=['sqlite']),
+    'object_store.pipeline_object_limit': _key(
+        U64, 50, 'Deserialized but never read by the v0.7 server.', used=False),
+    'object_store.run_object_expiry': _key(
+        U64, 50,
+        'Number of newest runs whose run-level objects are kept. 0 expires the current run\'s objects.',
+        unit='runs'),
+    'object_store.sqlite.path': _key(
+        STRING, '/tmp/gofer_objects.db',
+        'Object store sqlite file. Gofer creates the file but not its directory, and panics when the '
+        'directory is missing.', fmt=SQLITE_FILE),
+
+    # [secret_store] conf/api.rs:148-153, secret_store/sqlite.rs:17-23
+    'secret_store.engine': _key(ENUM, 'sqlite', 'Secret store engine. Only "sqlite".', choices=['sqlite']),
+    'secret_store.sqlite.path': _key(
+        STRING, '/tmp/gofer_secrets.db',
+        'Secret store sqlite file. Gofer creates the file but not its directory, and panics when the '
+        'directory is missing.', fmt=SQLITE_FILE),
+    'secret_store.sqlite.encryption_key': _key(
+        STRING, 'changemechangemechangemechangeme',
+        'AES-256-GCM key for every stored secret: exactly 32 bytes (UTF-8 bytes, not characters). It '
+        'cannot change once secrets exist. The built-in default is public.', fmt=ENCRYPTION_KEY, secret=True),
+}
+
+# Names that are not v0.7 keys but that operators will write, with what to say.
+# 'rename': the upstream page's name for a real key; 'later': exists only in a
+# later Gofer; 'never_read': in Gofer's own default file but never deserialized;
+# 'gone': the upstream page lists it, no version reads it.
+V0_7_OTHER_NAMES = {
+    'external_events_api': {'kind': 'rename', 'to': 'external_events'},
+    'server.host': {'kind': 'rename', 'to': 'server.bind_address'},
+    'external_events.host': {'kind': 'rename', 'to': 'external_events.bind_address'},
+    'extensions.install_base_extensions': {'kind': 'rename', 'to': 'extensions.install_std_extensions'},
+    'api.task_execution_log_expiry': {'kind': 'rename', 'to': 'api.task_execution_log_retention'},
+    'development.use_localhost_tls': {'kind': 'rename', 'to': 'development.use_included_certs'},
+    'development.default_encryption': {'kind': 'gone'},
+    'api.pipeline_run_concurrency_limit': {'kind': 'later', 'version': 'after v0.9.1',
+                                           'to': 'api.run_parallelism_limit'},
+    'api.global_run_concurrency_limit': {'kind': 'later', 'version': 'after v0.9.1'},
+    'object_store.filesystem': {'kind': 'later', 'version': 'v0.9.0'},
+    'object_store.filesystem.path': {'kind': 'later', 'version': 'v0.9.0'},
+    'api.admin_key': {'kind': 'never_read'},
+    'server.shutdown_timeout': {'kind': 'never_read'},
+}
+
+# Enum values that exist only in later Gofer versions.
+V0_7_LATER_VALUES = {
+    ('object_store.engine', 'filesystem'): 'v0.9.0',
+}
+
+# The public key Gofer ships in its default file.
+PUBLIC_DEFAULT_KEY = 'changemechangemechangemechangeme'
+
+SCHEMAS = {
+    '0.7': {
+        'source': 'Gofer v0.7.3 (ba0b2b548cc0), gofer/src/conf/api.rs and default_api_config.toml',
+        'keys': V0_7_KEYS,
+        'other_names': V0_7_OTHER_NAMES,
+        'later_values': V0_7_LATER_VALUES,
+    },
+}
+
+DEFAULT_VERSION = '0.7'
+VERSIONS = sorted(SCHEMAS)
+
+
+def schema_for(version):
+    """Return the schema dict for a Gofer version such as '0.7' or '0.7.3'."""
+    short = '.'.join(str(version).lstrip('v').split('.')[:2])
+    try:
+        return SCHEMAS[short]
+    except KeyError:
+        raise ValueError('Gofer version %r is not supported; supported: %s' % (version, ', '.join(VERSIONS)))
+
+
+def defaults_tree(version=DEFAULT_VERSION):
+    """Gofer's built-in defaults as the nested dict its default TOML parses to."""
+    tree = {}
+    for path, spec in schema_for(version)['keys'].items():
+        if spec['optional']:
+            continue
+        node = tree
+        parts = path.split('.')
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = spec['default']
+    return tree
+
+
+def tables(version=DEFAULT_VERSION):
+    """Every table path the schema defines ('api', 'scheduler.docker', ...)."""
+    found = set()
+    for path in schema_for(version)['keys']:
+        parts = path.split('.')
+        for i in range(1, len(parts)):
+            found.add('.'.join(parts[:i]))
+    return found

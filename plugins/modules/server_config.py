@@ -1,0 +1,587 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: server_config
+short_description: Validate a Gofer server config and place it with its directories and TLS files
+version_added: 0.1.0
+description:
+  - Validates the Gofer server configuration (C(/etc/gofer/gofer_web.toml)) on the controller against the exact
+    schema the Gofer v0.7 server reads, then places it on the target in one module execution, together with the
+    directories Gofer needs and the TLS certificate and key files the config names.
+  - Validation runs on the B(effective) configuration, Gofer's built-in defaults merged with the file, the way Gofer
+    merges them. A key left out inherits Gofer's default, and some defaults are insecure
+    (C(development.bypass_auth = true)).
+  - Validation catches what Gofer itself ignores or dies on. Unknown and misspelled keys and the upstream page's wrong
+    names (with the real name to use), wrong types (Gofer converts nothing; C("5m") where seconds are expected),
+    enum case, host names in bind addresses, a colliding external events address, an encryption key that is not
+    exactly 32 bytes or is the public default, Docker timeouts shorter than stop timeouts, zero prune intervals,
+    insecure development settings, TLS settings Gofer v0.7 does not honour, and sqlite paths Gofer cannot open.
+  - Any validation error fails the task on the controller, before the target is touched. Warnings are shown and
+    returned in RV(findings).
+  - On the target the config is written atomically (a temporary file in the same directory, given its final owner
+    and mode, then renamed), so Gofer never reads a half-written or world-readable file.
+  - Missing parent directories of C(server.storage_path), C(secret_store.sqlite.path) and C(object_store.sqlite.path),
+    and the C(api.task_execution_logs_dir) directory, are created owned by O(service_user) and O(service_group) with
+    mode C(0750), because Gofer panics when a sqlite parent directory is missing and loses task logs when the log
+    directory is missing. Existing directories are never re-owned (they may be shared, such as C(/tmp)); the module
+    warns when the service user cannot write to one.
+  - The target needs only Python 3.9 or later and its standard library.
+options:
+  content:
+    description:
+      - The TOML text of the Gofer server config.
+      - Mutually exclusive with O(src). One of the two is required.
+      - It holds the secret store encryption key, so it is never logged.
+    type: str
+  src:
+    description:
+      - Path of a TOML file on the controller, searched like the C(src) of M(ansible.builtin.copy) (the role's or
+        playbook's C(files/) directory first).
+      - The file is read as it is, not templated; render templates with the P(ansible.builtin.template#lookup)
+        lookup into O(content).
+      - Mutually exclusive with O(content).
+    type: path
+  dest:
+    description:
+      - Where to place the config on the target.
+      - Gofer v0.7 reads only C(/etc/gofer/gofer_web.toml), with no flag or variable to change it; another path is
+        only useful for staging and tests.
+    type: path
+    default: /etc/gofer/gofer_web.toml
+  gofer_version:
+    description:
+      - The Gofer server version whose schema the config is validated against.
+      - V(0.7) covers v0.7.0 to v0.7.3.
+    type: str
+    default: '0.7'
+    choices: ['0.7']
+  service_user:
+    description:
+      - The system user the Gofer server runs as. It owns the data directories and the TLS files placed here.
+      - Must exist on the target; in check mode a missing user is a warning, so that a play that creates the user
+        in an earlier task can be checked on a fresh host.
+    type: str
+    default: gofer
+  service_group:
+    description:
+      - The group of the Gofer service. It owns the data directories and TLS files and is the default group of the
+        config file, so that the service can read the config.
+    type: str
+    default: gofer
+  allow_insecure:
+    description:
+      - Accept settings that make Gofer insecure or serve Gofer's embedded, public and expired localhost
+        certificate. These are C(development.bypass_auth) or C(development.use_included_certs) effectively true
+        (set, or left out and inherited from Gofer's defaults), C(server.use_tls = true), and
+        C(external_events.use_tls = true) together with C(server.use_tls = true).
+      - With V(false), each of them is an error. With V(true), they are reported as warnings.
+      - Meant for development hosts only.
+    type: bool
+    default: false
+  tls_src:
+    description:
+      - Certificate and key files on the controller to place at the paths the config names, for the TLS settings
+        Gofer v0.7 actually reads.
+      - The key must be a PKCS#8 PEM key (C(-----BEGIN PRIVATE KEY-----)), the only form Gofer's TLS loader reads.
+        The certificate and key must match. An expired certificate gives a warning.
+      - A source given for a path that Gofer does not read with this config is refused, with the reason.
+      - When Gofer reads a certificate or key path and no source is given here, the file must already exist on the
+        target (for example placed by another tool); otherwise the task fails before anything is changed.
+      - Certificates are placed with mode C(0644), keys with C(0600), both owned by O(service_user) and
+        O(service_group).
+    type: dict
+    suboptions:
+      external_events:
+        description:
+          - Sources for C(external_events.tls_cert_path) and C(external_events.tls_key_path).
+          - Gofer reads them only when C(server.use_tls = true) and C(external_events.use_tls = false).
+        type: dict
+        suboptions:
+          cert:
+            description: PEM certificate chain on the controller.
+            type: path
+          key:
+            description: PKCS#8 PEM private key on the controller.
+            type: path
+      extensions:
+        description:
+          - Sources for C(extensions.tls_cert_path) and C(extensions.tls_key_path).
+          - Gofer reads them only when C(extensions.use_tls = true) and C(development.use_included_certs = false).
+        type: dict
+        suboptions:
+          cert:
+            description: PEM certificate chain on the controller.
+            type: path
+          key:
+            description: PKCS#8 PEM private key on the controller.
+            type: path
+  backup:
+    description:
+      - Keep a copy of the previous config beside it, named after it with a timestamp, before replacing it.
+    type: bool
+    default: false
+  owner:
+    description:
+      - Owner of the config file.
+      - When not given, V(root).
+  group:
+    description:
+      - Group of the config file.
+      - When not given, O(service_group), so that the service can read it.
+  mode:
+    description:
+      - Mode of the config file.
+      - When not given, V('0640'), because the file holds the secret store encryption key.
+extends_documentation_fragment:
+  - ansible.builtin.files
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.files
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details:
+      - Validation runs in check mode too, so check mode fails on a config that the real run would refuse.
+  diff_mode:
+    support: full
+    details:
+      - The value of C(secret_store.sqlite.encryption_key) is shown as C(********) in both the old and new config,
+        and private key contents are never shown.
+  platform:
+    platforms: posix
+  safe_file_operations:
+    support: full
+  vault:
+    support: full
+notes:
+  - Gofer ignores unknown keys silently and keeps running, so a misspelled key is an error here rather than a warning.
+  - Gofer v0.7 cannot serve an operator's certificate on the main API (it always serves its embedded certificate when
+    C(server.use_tls = true)). Terminate TLS in a reverse proxy and keep C(server.use_tls = false).
+  - The module does not restart Gofer. Notify a handler on RV(changed); the role M(gofer.gofer.server) does.
+author:
+  - gofer.gofer contributors
+"""
+
+EXAMPLES = r"""
+- name: Place a Gofer config rendered from a template
+  gofer.gofer.server_config:
+    content: "{{ lookup('ansible.builtin.template', 'gofer_web.toml.j2') }}"
+
+- name: Place a config file from the controller, keeping a backup of the old one
+  gofer.gofer.server_config:
+    src: gofer_web.toml
+    backup: true
+  notify: Restart gofer
+
+- name: Serve webhooks over TLS with the operator's certificate
+  gofer.gofer.server_config:
+    content: |
+      [server]
+      use_tls = true   # needs allow_insecure: the main API then serves Gofer's embedded certificate
+      [external_events]
+      use_tls = false  # false means: read the files below
+      tls_cert_path = "/etc/gofer/tls/events.crt"
+      tls_key_path = "/etc/gofer/tls/events.key"
+      [development]
+      bypass_auth = false
+      use_included_certs = false
+      [secret_store.sqlite]
+      path = "/var/lib/gofer/secrets.db"
+      encryption_key = "{{ gofer_encryption_key }}"
+    allow_insecure: true
+    tls_src:
+      external_events:
+        cert: files/events.crt
+        key: files/events.key
+
+- name: Validate only, on a staging path
+  gofer.gofer.server_config:
+    src: gofer_web.toml
+    dest: /tmp/gofer_web.toml
+  check_mode: true
+"""
+
+RETURN = r"""
+dest:
+  description: Path of the config on the target.
+  returned: always
+  type: str
+  sample: /etc/gofer/gofer_web.toml
+config_changed:
+  description: Whether the config file's content changed (or would change in check mode).
+  returned: success
+  type: bool
+  sample: true
+created:
+  description: Directories and files that did not exist and were created (or would be, in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample: [/var/lib/gofer, /var/lib/gofer/logs, /etc/gofer/gofer_web.toml]
+changed_paths:
+  description: Every path whose content, owner, group or mode was changed (or would be), created ones included.
+  returned: success
+  type: list
+  elements: str
+  sample: [/etc/gofer/gofer_web.toml]
+backup_file:
+  description: Name of the backup of the previous config, when O(backup=true) and the config changed.
+  returned: changed and when O(backup=true)
+  type: str
+  sample: /etc/gofer/gofer_web.toml.2817.2026-11-27@12:00:01~
+findings:
+  description:
+    - Validation findings, errors and warnings alike, each naming the key path.
+    - On failure, the errors that made the task fail.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    level:
+      description: V(error) or V(warning).
+      type: str
+      sample: warning
+    key:
+      description: Dotted key path in the config.
+      type: str
+      sample: server.bind_address
+    message:
+      description: What was found, what Gofer does with it, and the fix.
+      type: str
+      sample: >-
+        server.bind_address: "localhost:8080" is not IP:port; Gofer parses it as a socket address and refuses host
+        names; Gofer fails to start. Use "127.0.0.1:8080", "0.0.0.0:8080" or "[::]:8080".
+docker:
+  description: What the target says about the Docker socket Gofer uses (C(/var/run/docker.sock), fixed in Gofer).
+  returned: success
+  type: dict
+  contains:
+    socket_exists:
+      description: Whether C(/var/run/docker.sock) exists and is a socket.
+      type: bool
+    group_exists:
+      description: Whether a C(docker) group exists.
+      type: bool
+    service_user_in_group:
+      description:
+        - Whether O(service_user) is in the C(docker) group (or is root), so that it can reach the socket.
+        - V(null) when there is no C(docker) group or the user does not exist.
+      type: bool
+"""
+
+import grp
+import os
+import pwd
+import re
+import stat
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes, to_native
+
+DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (ground truth §1, scheduler)
+REDACTED = '********'
+_SECRET_LINE = re.compile(r'^(\s*"?encryption_key"?\s*=\s*).*$', re.MULTILINE)
+
+
+def redact(text):
+    """The config text with the encryption key's value masked, for diffs."""
+    return _SECRET_LINE.sub(lambda m: m.group(1) + '"%s"' % REDACTED, text)
+
+
+class Placer(object):
+    """Places the config and its paths on the target and records what changed."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.check = module.check_mode
+        self.created = []
+        self.changed_paths = []
+        self.diffs = []
+        self.warnings = []
+        self.user = self.lookup(pwd.getpwnam, self.params['service_user'])
+        self.group = self.lookup(grp.getgrnam, self.params['service_group'])
+
+    @staticmethod
+    def lookup(fn, name):
+        try:
+            return fn(name)
+        except KeyError:
+            return None
+
+    def touched(self, path, created=False):
+        if created and path not in self.created:
+            self.created.append(path)
+        if path not in self.changed_paths:
+            self.changed_paths.append(path)
+
+    # -- checks that run before anything is changed --------------------------
+    def preflight(self):
+        missing = []
+        if self.user is None:
+            missing.append('service_user "%s" does not exist on the target' % self.params['service_user'])
+        if self.group is None:
+            missing.append('service_group "%s" does not exist on the target' % self.params['service_group'])
+        if missing:
+            text = '; '.join(missing) + '. Create it first (the role gofer.gofer.server can, with gofer_create_user).'
+            if self.check:
+                self.warnings.append(text + ' Check mode assumes it will exist.')
+            else:
+                self.module.fail_json(msg=text, changed=False)
+        for item in self.params['_tls_expected'] or []:
+            if not os.path.isfile(item['path']):
+                self.module.fail_json(
+                    changed=False,
+                    msg='%s: "%s" does not exist on the target, and Gofer reads it with this config. Give a source '
+                        'on the controller in tls_src, or place the file before this task. Nothing was changed.'
+                        % (item['key'], item['path']))
+
+    # -- directories -----------------------------------------------------------
+    def ensure_directory(self, path, owner, group, mode):
+        """Create path and missing parents; only the leaf gets owner/group/mode, parents stay root 0755."""
+        if os.path.isdir(path):
+            return
+        if os.path.lexists(path):
+            self.module.fail_json(msg='%s exists and is not a directory; Gofer needs a directory there.' % path)
+        parent = os.path.dirname(path)
+        if parent and parent != path and not os.path.isdir(parent):
+            self.ensure_directory(parent, None, None, 0o755)
+        self.touched(path, created=True)
+        if self.diffs is not None and self.module._diff:
+            self.diffs.append({'before_header': path, 'after_header': path,
+                               'before': {'path': path, 'state': 'absent'},
+                               'after': {'path': path, 'state': 'directory', 'owner': owner or 'root',
+                                         'group': group or 'root', 'mode': '%04o' % mode}})
+        if self.check:
+            return
+        os.mkdir(path, mode)
+        os.chmod(path, mode)  # mkdir's mode is filtered through the umask
+        if owner is not None or group is not None:
+            self.chown(path, owner, group)
+
+    def chown(self, path, owner, group):
+        uid = self.user.pw_uid if owner == self.params['service_user'] and self.user else -1
+        gid = self.group.gr_gid if group == self.params['service_group'] and self.group else -1
+        os.chown(path, uid, gid)
+
+    def user_can_write(self, path):
+        if self.user is None or self.user.pw_uid == 0:
+            return True
+        st = os.stat(path)
+        gids = {self.user.pw_gid} | {g.gr_gid for g in grp.getgrall() if self.user.pw_name in g.gr_mem}
+        if st.st_uid == self.user.pw_uid:
+            return bool(st.st_mode & stat.S_IWUSR and st.st_mode & stat.S_IXUSR)
+        if st.st_gid in gids:
+            return bool(st.st_mode & stat.S_IWGRP and st.st_mode & stat.S_IXGRP)
+        return bool(st.st_mode & stat.S_IWOTH and st.st_mode & stat.S_IXOTH)
+
+    def data_directories(self):
+        user, group = self.params['service_user'], self.params['service_group']
+        for item in self.params['_data_dirs'] or []:
+            path = item['path']
+            existed = os.path.isdir(path)
+            self.ensure_directory(path, user, group, 0o750)
+            if existed and not self.user_can_write(path):
+                self.warnings.append('%s: the directory %s exists but %s cannot write to it; Gofer needs to create '
+                                     'files there. It was left as it is: fix its owner or mode.'
+                                     % (item['key'], path, user))
+
+    # -- files -----------------------------------------------------------------
+    def place_file(self, path, data, file_args, diff_text=None):
+        """Write data to path atomically with its final attributes; return True when anything changed."""
+        b_path = to_bytes(path, errors='surrogate_or_strict')
+        exists = os.path.exists(b_path)
+        if exists and not os.path.isfile(b_path):
+            self.module.fail_json(msg='%s exists and is not a regular file.' % path)
+        current = None
+        if exists:
+            with open(b_path, 'rb') as f:
+                current = f.read()
+        content_changed = current != data
+        if content_changed:
+            self.touched(path, created=not exists)
+            if self.module._diff and diff_text is not None:
+                self.diffs.append({'before_header': path if exists else '%s (absent)' % path,
+                                   'after_header': path,
+                                   'before': diff_text(current) if exists else '',
+                                   'after': diff_text(data)})
+            if not self.check:
+                if exists and self.params['backup'] and path == self.params['dest']:
+                    self.backup_file = self.module.backup_local(path)
+                self.write_atomically(b_path, data, file_args)
+            return True
+        attr_diff = {'before': {}, 'after': {}}
+        if self.module.set_fs_attributes_if_different(dict(file_args, path=path), False, diff=attr_diff):
+            self.touched(path)
+            if self.module._diff:
+                attr_diff.update(before_header=path, after_header=path)
+                self.diffs.append(attr_diff)
+            return True
+        return False
+
+    def write_atomically(self, b_path, data, file_args):
+        # mkstemp creates the file 0600 beside the target, so it is never readable by others, and
+        # rename() within one directory is atomic: Gofer sees the old file or the new one.
+        directory = os.path.dirname(b_path)
+        fd, b_tmp = tempfile.mkstemp(dir=directory, prefix=b'.' + os.path.basename(b_path) + b'.', suffix=b'.tmp')
+        try:
+            with os.fdopen(fd, 'wb') as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            tmp_args = dict(file_args, path=to_native(b_tmp))
+            self.module.set_fs_attributes_if_different(tmp_args, False)
+            if self.module.selinux_enabled():
+                self.module.set_default_selinux_context(to_native(b_tmp), False)
+            os.rename(b_tmp, b_path)
+        except BaseException:
+            if os.path.exists(b_tmp):
+                os.unlink(b_tmp)
+            raise
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def tls_files(self):
+        user, group = self.params['service_user'], self.params['service_group']
+        for item in self.params['_tls_files'] or []:
+            parent = os.path.dirname(item['path'])
+            self.ensure_directory(parent, user, group, 0o750)
+            is_key = item['kind'] == 'key'
+            mode = '0600' if is_key else '0644'
+            args = self.file_args(item['path'], user, group, mode)
+            label = 'private key' if is_key else 'certificate'
+            self.place_file(item['path'], to_bytes(item['content']), args,
+                            diff_text=lambda b, label=label: '(%s, %d bytes, not shown)\n' % (label, len(b or b'')))
+
+    def file_args(self, path, owner, group, mode):
+        known = self.user is not None and self.group is not None
+        return {'path': path, 'owner': owner if known or not self.check else None,
+                'group': group if known or not self.check else None, 'mode': mode,
+                'seuser': None, 'serole': None, 'setype': None, 'selevel': None, 'secontext': [None, None, None],
+                'attributes': None}
+
+    def config(self):
+        params = self.params
+        dest = params['dest']
+        parent = os.path.dirname(dest)
+        self.ensure_directory(parent, None, None, 0o755)
+        args = self.module.load_file_common_arguments(params, path=dest)
+        if args.get('owner') is None:
+            args['owner'] = 'root'
+        if args.get('group') is None:
+            args['group'] = params['service_group']
+        if args.get('mode') is None:
+            args['mode'] = '0640'
+        if self.check and self.group is None and args['group'] == params['service_group']:
+            args['group'] = None  # a check-mode run on a fresh host: the group does not exist yet
+        data = to_bytes(params['content'], errors='surrogate_or_strict')
+        return self.place_file(dest, data, args,
+                               diff_text=lambda b: redact(to_native(b, errors='surrogate_or_replace')))
+
+    # -- docker ------------------------------------------------------------------
+    def docker(self):
+        info = {'socket_exists': False, 'group_exists': False, 'service_user_in_group': None}
+        try:
+            info['socket_exists'] = stat.S_ISSOCK(os.stat(DOCKER_SOCKET).st_mode)
+        except OSError:
+            pass
+        docker_group = self.lookup(grp.getgrnam, 'docker')
+        if docker_group is not None:
+            info['group_exists'] = True
+            if self.user is not None:
+                info['service_user_in_group'] = (self.user.pw_uid == 0 or self.user.pw_gid == docker_group.gr_gid
+                                                 or self.user.pw_name in docker_group.gr_mem)
+                if not info['service_user_in_group']:
+                    self.warnings.append('service_user %s is not in the docker group, so Gofer cannot reach %s and '
+                                         'fails to start ("Could not initialize scheduler"). Add it to the group.'
+                                         % (self.user.pw_name, DOCKER_SOCKET))
+        if not info['socket_exists']:
+            self.warnings.append('%s does not exist on the target; Gofer\'s docker scheduler talks only to this '
+                                 'socket (DOCKER_HOST is ignored), so Gofer fails to start until Docker runs.'
+                                 % DOCKER_SOCKET)
+        return info
+
+    def run(self):
+        self.backup_file = None
+        self.preflight()
+        self.data_directories()
+        self.tls_files()
+        config_changed = self.config()
+        docker = self.docker()
+        result = {
+            'changed': bool(self.changed_paths),
+            'dest': self.params['dest'],
+            'config_changed': config_changed,
+            'created': self.created,
+            'changed_paths': self.changed_paths,
+            'docker': docker,
+            'findings': [],
+        }
+        if self.backup_file:
+            result['backup_file'] = self.backup_file
+        if self.module._diff:
+            result['diff'] = self.diffs
+        for warning in self.warnings:
+            self.module.warn(warning)
+        return result
+
+
+def argument_spec():
+    return dict(
+        content=dict(type='str', no_log=True),
+        src=dict(type='path'),
+        dest=dict(type='path', default='/etc/gofer/gofer_web.toml'),
+        gofer_version=dict(type='str', default='0.7', choices=['0.7']),
+        service_user=dict(type='str', default='gofer'),
+        service_group=dict(type='str', default='gofer'),
+        allow_insecure=dict(type='bool', default=False),
+        tls_src=dict(type='dict', options=dict(
+            external_events=dict(type='dict', options=dict(cert=dict(type='path'), key=dict(type='path', no_log=False))),
+            extensions=dict(type='dict', options=dict(cert=dict(type='path'), key=dict(type='path', no_log=False))),
+        )),
+        backup=dict(type='bool', default=False),
+        # Filled in by the action plugin from the validated config; not for direct use.
+        _data_dirs=dict(type='list', elements='dict', default=[], options=dict(
+            path=dict(type='path', required=True), key=dict(type='str', required=True, no_log=False))),
+        _tls_files=dict(type='list', elements='dict', default=[], options=dict(
+            path=dict(type='path', required=True), key=dict(type='str', required=True, no_log=False),
+            kind=dict(type='str', required=True, choices=['cert', 'key']),
+            content=dict(type='str', required=True, no_log=True))),
+        _tls_expected=dict(type='list', elements='dict', default=[], options=dict(
+            path=dict(type='path', required=True), key=dict(type='str', required=True, no_log=False))),
+        _secrets=dict(type='list', elements='str', default=[], no_log=True),
+    )
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        mutually_exclusive=[['content', 'src']],
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    if module.params['content'] is None:
+        module.fail_json(msg='content is required on the target; run this module through its action plugin '
+                             '(gofer.gofer.server_config), which reads src and validates the config.')
+    module.exit_json(**Placer(module).run())
+
+
+if __name__ == '__main__':
+    main()
