@@ -15,9 +15,11 @@ except ImportError:  # Python < 3.11
     import tomli as tomllib
 
 from ansible.errors import AnsibleError
+from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 from ansible_collections.gofer.gofer.plugins.module_utils import _tls
 from ansible_collections.gofer.gofer.plugins.module_utils import _validate
@@ -26,8 +28,6 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _validate
 # and the task log directory it never creates.
 SQLITE_KEYS = ('server.storage_path', 'secret_store.sqlite.path', 'object_store.sqlite.path')
 DIRECTORY_KEYS = ('api.task_execution_logs_dir',)
-FILE_COMMON_ARGS = ('owner', 'group', 'mode', 'seuser', 'serole', 'setype', 'selevel', 'unsafe_writes',
-                    'attributes')
 
 
 class ConfigError(Exception):
@@ -47,8 +47,13 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
 
+        spec = dict(_argspec.user_options(), **FILE_COMMON_ARGUMENTS)
+        # Raises AnsibleActionFail on unknown options or wrong types, before anything else.
+        _validation, args = self.validate_argument_spec(
+            argument_spec=spec, mutually_exclusive=_argspec.MUTUALLY_EXCLUSIVE,
+            required_one_of=_argspec.REQUIRED_ONE_OF)
         try:
-            plan = self.plan(self._task.args)
+            plan = self.plan(args)
         except ConfigError as e:
             result.update(failed=True, changed=False, msg=str(e),
                           findings=[f.as_dict() for f in e.findings])
@@ -71,12 +76,8 @@ class ActionModule(ActionBase):
         except tomllib.TOMLDecodeError as e:
             raise ConfigError('%s is not valid TOML: %s. Nothing was changed.' % (origin, e))
 
-        version = args.get('gofer_version') or _schema.DEFAULT_VERSION
-        try:
-            findings = _validate.validate(config, version=version,
-                                          allow_insecure=self.boolean(args, 'allow_insecure'))
-        except ValueError as e:
-            raise ConfigError('gofer_version: %s' % e)
+        version = args['gofer_version']
+        findings = _validate.validate(config, version=version, allow_insecure=args['allow_insecure'])
         errors = _validate.errors(findings)
         if errors:
             raise ConfigError(
@@ -96,34 +97,25 @@ class ActionModule(ActionBase):
 
         module_args = {
             'content': content,
-            'dest': args.get('dest') or '/etc/gofer/gofer_web.toml',
-            'service_user': args.get('service_user') or 'gofer',
-            'service_group': args.get('service_group') or 'gofer',
-            'backup': self.boolean(args, 'backup'),
+            'dest': args['dest'],
+            'service_user': args['service_user'],
+            'service_group': args['service_group'],
+            'backup': args['backup'],
             '_data_dirs': [{'path': p, 'key': ', '.join(k)} for p, k in sorted(dirs.items())],
             '_tls_files': tls_files,
             '_tls_expected': tls_expected,
             '_secrets': [effective[k] for k, spec in _schema.schema_for(version)['keys'].items()
-                         if spec['secret'] and effective.get(k)],
+                         if spec['secret'] and effective.get(k)]
+                        + [f['content'] for f in tls_files if f['kind'] == 'key'],
         }
-        for name in FILE_COMMON_ARGS:
+        for name in FILE_COMMON_ARGUMENTS:
             if args.get(name) is not None:
                 module_args[name] = args[name]
         return {'args': module_args, 'findings': findings, 'warnings': warnings}
 
-    @staticmethod
-    def boolean(args, name):
-        from ansible.module_utils.parsing.convert_bool import boolean
-        return boolean(args.get(name, False), strict=True)
-
     def read_config(self, args):
         content, src = args.get('content'), args.get('src')
-        if (content is None) == (src is None):
-            raise ConfigError('Give exactly one of content (the TOML text) or src (a TOML file on the controller).')
         if content is not None:
-            if not isinstance(content, str):
-                raise ConfigError('content must be the TOML text of the config, not a %s; render a template with '
-                                  'lookup(\'ansible.builtin.template\', ...).' % type(content).__name__)
             return content, 'content'
         data, path = self.read_source(src, 'src')
         try:
@@ -146,21 +138,14 @@ class ActionModule(ActionBase):
 
     def tls_plan(self, tls_src, effective):
         """Files to place and paths that must already exist, for the TLS files Gofer reads."""
-        if not isinstance(tls_src, dict):
-            raise ConfigError('tls_src must be a dict such as {external_events: {cert: ..., key: ...}}.')
         read = _tls.files_read(effective)
         files, expected, warnings = [], [], []
         for section, parts in sorted(tls_src.items()):
-            if section not in _tls.READ_WHEN:
-                raise ConfigError('tls_src.%s: unknown section; use external_events or extensions.' % section)
-            if parts and section not in read:
+            if parts and any(parts.values()) and section not in read:
                 raise ConfigError('tls_src.%s: %s, so this config never reads the files. Remove tls_src.%s or '
                                   'change the config.' % (section, _tls.READ_WHEN[section][1], section))
         for section, paths in sorted(read.items()):
             sources = tls_src.get(section) or {}
-            unknown = set(sources) - set(_tls.PARTS)
-            if unknown:
-                raise ConfigError('tls_src.%s.%s: unknown; use cert and key.' % (section, sorted(unknown)[0]))
             loaded = {}
             for part, key in sorted(_tls.PARTS.items()):
                 config_key = '%s.%s' % (section, key)

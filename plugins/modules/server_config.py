@@ -292,6 +292,8 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
+
 DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (ground truth §1, scheduler)
 REDACTED = '********'
 _SECRET_LINE = re.compile(r'^(\s*"?encryption_key"?\s*=\s*).*$', re.MULTILINE)
@@ -402,7 +404,7 @@ class Placer(object):
 
     # -- files -----------------------------------------------------------------
     def place_file(self, path, data, file_args, diff_text=None):
-        """Write data to path atomically with its final attributes; return True when anything changed."""
+        """Write data to path atomically with its final attributes; return True when its content changed."""
         b_path = to_bytes(path, errors='surrogate_or_strict')
         exists = os.path.exists(b_path)
         if exists and not os.path.isfile(b_path):
@@ -430,7 +432,6 @@ class Placer(object):
             if self.module._diff:
                 attr_diff.update(before_header=path, after_header=path)
                 self.diffs.append(attr_diff)
-            return True
         return False
 
     def write_atomically(self, b_path, data, file_args):
@@ -543,37 +544,10 @@ class Placer(object):
         return result
 
 
-def argument_spec():
-    return dict(
-        content=dict(type='str', no_log=True),
-        src=dict(type='path'),
-        dest=dict(type='path', default='/etc/gofer/gofer_web.toml'),
-        gofer_version=dict(type='str', default='0.7', choices=['0.7']),
-        service_user=dict(type='str', default='gofer'),
-        service_group=dict(type='str', default='gofer'),
-        allow_insecure=dict(type='bool', default=False),
-        tls_src=dict(type='dict', options=dict(
-            external_events=dict(type='dict', options=dict(cert=dict(type='path'), key=dict(type='path', no_log=False))),
-            extensions=dict(type='dict', options=dict(cert=dict(type='path'), key=dict(type='path', no_log=False))),
-        )),
-        backup=dict(type='bool', default=False),
-        # Filled in by the action plugin from the validated config; not for direct use.
-        _data_dirs=dict(type='list', elements='dict', default=[], options=dict(
-            path=dict(type='path', required=True), key=dict(type='str', required=True, no_log=False))),
-        _tls_files=dict(type='list', elements='dict', default=[], options=dict(
-            path=dict(type='path', required=True), key=dict(type='str', required=True, no_log=False),
-            kind=dict(type='str', required=True, choices=['cert', 'key']),
-            content=dict(type='str', required=True, no_log=True))),
-        _tls_expected=dict(type='list', elements='dict', default=[], options=dict(
-            path=dict(type='path', required=True), key=dict(type='str', required=True, no_log=False))),
-        _secrets=dict(type='list', elements='str', default=[], no_log=True),
-    )
-
-
 def main():
     module = AnsibleModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=[['content', 'src']],
+        argument_spec=_argspec.module_options(),
+        mutually_exclusive=_argspec.MUTUALLY_EXCLUSIVE,
         add_file_common_args=True,
         supports_check_mode=True,
     )

@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The options of gofer.gofer.server_config, shared by the action plugin (which checks the task's
+arguments with it) and the module. PRIVATE to the gofer.gofer collection."""
+
+from __future__ import annotations
+
+from ansible_collections.gofer.gofer.plugins.module_utils._schema import DEFAULT_VERSION, VERSIONS
+
+DEFAULT_DEST = '/etc/gofer/gofer_web.toml'
+
+
+def _tls_pair():
+    return dict(type='dict', options=dict(cert=dict(type='path'), key=dict(type='path', no_log=False)))
+
+
+def user_options():
+    """The documented options (without the file common arguments)."""
+    return dict(
+        content=dict(type='str', no_log=True),
+        src=dict(type='path'),
+        dest=dict(type='path', default=DEFAULT_DEST),
+        gofer_version=dict(type='str', default=DEFAULT_VERSION, choices=list(VERSIONS)),
+        service_user=dict(type='str', default='gofer'),
+        service_group=dict(type='str', default='gofer'),
+        allow_insecure=dict(type='bool', default=False),
+        tls_src=dict(type='dict', options=dict(external_events=_tls_pair(), extensions=_tls_pair())),
+        backup=dict(type='bool', default=False),
+    )
+
+
+def module_options():
+    """What the module accepts: the documented options plus what the action plugin fills in."""
+    spec = user_options()
+    spec.update(
+        # Not for direct use. Private key contents travel in _tls_files and are repeated in
+        # _secrets, whose values Ansible masks everywhere in the module's output.
+        _data_dirs=dict(type='list'),
+        _tls_files=dict(type='list', no_log=False),
+        _tls_expected=dict(type='list'),
+        _secrets=dict(type='list', no_log=True),
+    )
+    return spec
+
+
+MUTUALLY_EXCLUSIVE = [['content', 'src']]
+REQUIRED_ONE_OF = [['content', 'src']]

@@ -1,0 +1,247 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import datetime
+import os
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.parsing.dataloader import DataLoader
+from ansible.playbook.play_context import PlayContext
+
+from ansible_collections.gofer.gofer.plugins.action.server_config import ActionModule
+
+cryptography = pytest.importorskip('cryptography')
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
+from cryptography.x509.oid import NameOID  # noqa: E402
+
+KEY = '0123456789abcdef0123456789abcdef'
+GOOD = '''
+[api]
+task_execution_logs_dir = "/var/lib/gofer/logs"
+[server]
+storage_path = "/var/lib/gofer/gofer.db"
+[development]
+bypass_auth = false
+use_included_certs = false
+[scheduler.docker]
+prune = false
+[object_store.sqlite]
+path = "/var/lib/gofer/objects.db"
+[secret_store.sqlite]
+path = "/srv/gofer-secrets/secrets.db"
+encryption_key = "%s"
+''' % KEY
+EVENTS_TLS = GOOD + '''
+[external_events]
+use_tls = false
+tls_cert_path = "/etc/gofer/tls/events.crt"
+tls_key_path = "/etc/gofer/tls/events.key"
+'''
+
+
+def make_action(args, files_dir, module_result=None):
+    task = MagicMock()
+    task.args = args
+    task.async_val = 0
+    task.check_mode = False
+    task.action = 'gofer.gofer.server_config'
+    connection = MagicMock()
+    connection._shell.tmpdir = '/tmp/remote'
+    loader = DataLoader()
+    action = ActionModule(task, connection, PlayContext(), loader, templar=None, shared_loader_obj=None)
+
+    def find_needle(dirname, needle):
+        path = os.path.join(str(files_dir), needle)
+        if not os.path.exists(path):
+            raise AnsibleError('not found')
+        return path
+
+    action._find_needle = find_needle
+    action._execute_module = MagicMock(return_value=dict({'changed': True, 'findings': []}, **(module_result or {})))
+    return action
+
+
+def run(args, files_dir, **kwargs):
+    action = make_action(args, files_dir, **kwargs)
+    return action.run(task_vars={}), action._execute_module
+
+
+def module_args(executed):
+    assert executed.call_count == 1
+    return executed.call_args.kwargs['module_args']
+
+
+def test_valid_config_runs_the_module_once_with_the_plan(tmp_path):
+    result, executed = run({'content': GOOD}, tmp_path)
+    assert result['changed'] is True
+    args = module_args(executed)
+    assert args['content'] == GOOD
+    assert args['dest'] == '/etc/gofer/gofer_web.toml'
+    assert args['_data_dirs'] == [
+        {'path': '/srv/gofer-secrets', 'key': 'secret_store.sqlite.path'},
+        {'path': '/var/lib/gofer', 'key': 'server.storage_path, object_store.sqlite.path'},
+        {'path': '/var/lib/gofer/logs', 'key': 'api.task_execution_logs_dir'},
+    ]
+    assert args['_secrets'] == [KEY]
+    assert args['_tls_files'] == [] and args['_tls_expected'] == []
+
+
+def test_invalid_config_fails_on_the_controller_and_never_runs_the_module(tmp_path):
+    bad = GOOD.replace('[server]\n', '[server]\nbind_address = "localhost:8080"\n')
+    result, executed = run({'content': bad}, tmp_path)
+    assert result['failed'] is True
+    assert executed.call_count == 0
+    assert 'nothing was changed' in result['msg']
+    assert '- server.bind_address: "localhost:8080" is not IP:port' in result['msg']
+    assert [f['key'] for f in result['findings']] == ['server.bind_address']
+
+
+def test_toml_syntax_error(tmp_path):
+    result, executed = run({'content': GOOD + '\n[api\n'}, tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert result['msg'].startswith('content is not valid TOML: ')
+    assert 'line' in result['msg']
+
+
+def test_errors_never_echo_the_encryption_key(tmp_path):
+    bad = GOOD.replace(KEY, KEY + 'x')
+    result, executed = run({'content': bad}, tmp_path)
+    assert result['failed'] is True
+    assert 'secret_store.sqlite.encryption_key: is 33 bytes' in result['msg']
+    assert KEY not in repr(result)
+
+
+def test_src_is_read_from_the_controller(tmp_path):
+    (tmp_path / 'gofer_web.toml').write_text(GOOD)
+    _result, executed = run({'src': 'gofer_web.toml'}, tmp_path)
+    assert module_args(executed)['content'] == GOOD
+    assert 'src' not in module_args(executed)
+
+
+def test_src_missing(tmp_path):
+    result, executed = run({'src': 'nope.toml'}, tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert result['msg'].startswith('src: nope.toml was not found on the controller')
+
+
+def test_src_not_utf8(tmp_path):
+    (tmp_path / 'latin1.toml').write_bytes(b'[api]\nlog_level = "caf\xe9"\n')
+    result, _executed = run({'src': 'latin1.toml'}, tmp_path)
+    assert result['failed'] is True and 'is not UTF-8 text' in result['msg']
+
+
+@pytest.mark.parametrize('args,fragment', [
+    ({'content': GOOD, 'src': 'x.toml'}, 'mutually exclusive'),
+    ({}, 'one of the following is required'),
+    ({'content': GOOD, 'dset': '/etc/x'}, 'dset'),
+    ({'content': GOOD, 'gofer_version': '0.9'}, 'gofer_version'),
+])
+def test_bad_task_arguments(tmp_path, args, fragment):
+    with pytest.raises(AnsibleActionFail, match=fragment):
+        make_action(args, tmp_path).run(task_vars={})
+
+
+def test_warnings_are_returned_and_shown(tmp_path):
+    result, _executed = run({'content': GOOD.replace('prune = false', 'prune = true')}, tmp_path)
+    assert any(w.startswith('scheduler.docker.prune: is true') for w in result['warnings'])
+    assert {'level': 'warning', 'key': 'scheduler.docker.prune'}.items() <= result['findings'][0].items()
+
+
+def test_insecure_settings_need_the_opt_in(tmp_path):
+    insecure = GOOD.replace('bypass_auth = false', 'bypass_auth = true')
+    result, executed = run({'content': insecure}, tmp_path)
+    assert result['failed'] is True and 'development.bypass_auth: is true' in result['msg']
+    result, executed = run({'content': insecure, 'allow_insecure': True}, tmp_path)
+    assert executed.call_count == 1
+    assert any(w.startswith('development.bypass_auth') for w in result['warnings'])
+
+
+# -- TLS sources --------------------------------------------------------------
+
+def make_pair(directory, name, days=30, pkcs8=True, key=None):
+    key = key or ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'gofer.test')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=2)).not_valid_after(now + datetime.timedelta(days=days))
+            .sign(key, hashes.SHA256()))
+    fmt = serialization.PrivateFormat.PKCS8 if pkcs8 else serialization.PrivateFormat.TraditionalOpenSSL
+    (directory / (name + '.crt')).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_pem = key.private_bytes(serialization.Encoding.PEM, fmt, serialization.NoEncryption())
+    (directory / (name + '.key')).write_bytes(key_pem)
+    return key_pem.decode()
+
+
+def tls_args(content, cert='events.crt', key='events.key'):
+    return {'content': content, 'allow_insecure': True,
+            'tls_src': {'external_events': {'cert': cert, 'key': key}}}
+
+
+def test_tls_sources_are_checked_and_sent(tmp_path):
+    key_pem = make_pair(tmp_path, 'events')
+    content = EVENTS_TLS.replace('[server]\n', '[server]\nuse_tls = true\n')
+    result, executed = run(tls_args(content), tmp_path)
+    args = module_args(executed)
+    assert [(f['path'], f['kind']) for f in args['_tls_files']] == [
+        ('/etc/gofer/tls/events.crt', 'cert'), ('/etc/gofer/tls/events.key', 'key')]
+    assert key_pem in args['_secrets'], 'the private key must be masked in module output'
+    assert key_pem not in repr(result)
+
+
+def test_tls_key_must_be_pkcs8(tmp_path):
+    make_pair(tmp_path, 'events', pkcs8=False)
+    content = EVENTS_TLS.replace('[server]\n', '[server]\nuse_tls = true\n')
+    result, executed = run(tls_args(content), tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert 'tls_src.external_events.key (events.key) must hold exactly one unencrypted PKCS#8 PEM key' in result['msg']
+    assert 'found "BEGIN EC PRIVATE KEY"' in result['msg']
+
+
+def test_tls_mismatched_pair(tmp_path):
+    make_pair(tmp_path, 'events')
+    make_pair(tmp_path, 'other')
+    content = EVENTS_TLS.replace('[server]\n', '[server]\nuse_tls = true\n')
+    result, executed = run(tls_args(content, key='other.key'), tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert 'does not match the certificate' in result['msg']
+
+
+def test_tls_expired_certificate_warns(tmp_path):
+    make_pair(tmp_path, 'events', days=-1)
+    content = EVENTS_TLS.replace('[server]\n', '[server]\nuse_tls = true\n')
+    result, executed = run(tls_args(content), tmp_path)
+    assert executed.call_count == 1
+    assert any('events.crt) expired on' in w for w in result['warnings'])
+
+
+def test_tls_source_for_files_gofer_does_not_read(tmp_path):
+    make_pair(tmp_path, 'events')
+    result, executed = run(tls_args(GOOD), tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert result['msg'].startswith('tls_src.external_events: Gofer reads external_events.tls_cert_path')
+
+
+def test_tls_paths_without_sources_must_exist_on_the_target(tmp_path):
+    content = EVENTS_TLS.replace('[server]\n', '[server]\nuse_tls = true\n')
+    _result, executed = run({'content': content, 'allow_insecure': True}, tmp_path)
+    assert module_args(executed)['_tls_expected'] == [
+        {'path': '/etc/gofer/tls/events.crt', 'key': 'external_events.tls_cert_path'},
+        {'path': '/etc/gofer/tls/events.key', 'key': 'external_events.tls_key_path'}]
+
+
+def test_tls_cert_without_key(tmp_path):
+    make_pair(tmp_path, 'events')
+    content = EVENTS_TLS.replace('[server]\n', '[server]\nuse_tls = true\n')
+    result, _executed = run({'content': content, 'allow_insecure': True,
+                             'tls_src': {'external_events': {'cert': 'events.crt'}}}, tmp_path)
+    assert result['failed'] is True and 'give both cert and key' in result['msg']
