@@ -95,6 +95,9 @@ class ActionModule(ActionBase):
             if path != '/':
                 dirs.setdefault(path, []).append(key)
 
+        secrets = [effective[k] for k, spec in _schema.schema_for(version)['keys'].items()
+                   if spec['secret'] and effective.get(k)]
+        secrets.extend(f['content'] for f in tls_files if f['kind'] == 'key')
         module_args = {
             'content': content,
             'dest': args['dest'],
@@ -104,9 +107,7 @@ class ActionModule(ActionBase):
             '_data_dirs': [{'path': p, 'key': ', '.join(k)} for p, k in sorted(dirs.items())],
             '_tls_files': tls_files,
             '_tls_expected': tls_expected,
-            '_secrets': [effective[k] for k, spec in _schema.schema_for(version)['keys'].items()
-                         if spec['secret'] and effective.get(k)]
-                        + [f['content'] for f in tls_files if f['kind'] == 'key'],
+            '_secrets': secrets,
         }
         for name in FILE_COMMON_ARGUMENTS:
             if args.get(name) is not None:

@@ -38,10 +38,10 @@ def module_options():
     spec.update(
         # Not for direct use. Private key contents travel in _tls_files and are repeated in
         # _secrets, whose values Ansible masks everywhere in the module's output.
-        _data_dirs=dict(type='list'),
-        _tls_files=dict(type='list', no_log=False),
-        _tls_expected=dict(type='list'),
-        _secrets=dict(type='list', no_log=True),
+        _data_dirs=dict(type='raw'),
+        _tls_files=dict(type='raw', no_log=False),
+        _tls_expected=dict(type='raw'),
+        _secrets=dict(type='raw', no_log=True),
     )
     return spec
 

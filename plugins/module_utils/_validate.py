@@ -305,10 +305,10 @@ class Validator(object):
             addr = parse_socket_addr(value)
             if addr is None:
                 # The external events server drops this error silently (§2.5).
-                effect = ('Gofer fails to start' if path.startswith('server.')
-                          else 'Gofer drops the error silently and runs without the webhook endpoint')
-                self.error(path, '"%s" is not IP:port; Gofer parses it as a socket address and refuses '
-                           'host names; %s. Use "127.0.0.1:%s", "0.0.0.0:%s" or "[::]:%s".'
+                effect = ('so it fails to start' if path.startswith('server.')
+                          else 'then drops the error silently and runs without the webhook endpoint')
+                self.error(path, '"%s" is not IP:port; Gofer parses it as a socket address, refuses '
+                           'host names, %s. Use "127.0.0.1:%s", "0.0.0.0:%s" or "[::]:%s".'
                            % (value, effect, *([self.guess_port(value, path)] * 3)))
             else:
                 parsed[path] = addr
@@ -334,6 +334,12 @@ class Validator(object):
                            'for example "172.17.0.1:8080".' % value)
             else:
                 bind = parsed.get('server.bind_address')
+                if bind and bind[0].is_loopback and not match.group(1).startswith(('127.', 'localhost', '[::1]')):
+                    # Extensions run in containers and call back through the docker bridge (§2.6).
+                    self.warn('server.bind_address',
+                              '"%s" listens on loopback only, but extensions call back from their containers '
+                              'at server.extension_address "%s", which cannot reach it. Bind to "0.0.0.0:%d" or '
+                              'the docker bridge address.' % (self.get('server.bind_address'), value, bind[1]))
                 if bind and bind[1] != int(match.group(2)):
                     self.warn('server.extension_address',
                               'port %s differs from the port of server.bind_address (%d); extensions call '

@@ -142,7 +142,6 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.files
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.files
   - ansible.builtin.action_common_attributes.flow
 attributes:
   action:
@@ -163,16 +162,24 @@ attributes:
   platform:
     platforms: posix
   safe_file_operations:
+    description: Uses Ansible's strict file operation functions to ensure proper permissions and avoid data corruption.
     support: full
+    details:
+      - The config and TLS files are written to a temporary file beside the target, given their final owner and mode,
+        then renamed over it.
   vault:
+    description: Can automatically decrypt Ansible vaulted files.
     support: full
+    details:
+      - O(src) and the files in O(tls_src) may be vault-encrypted.
 notes:
   - Gofer ignores unknown keys silently and keeps running, so a misspelled key is an error here rather than a warning.
   - Gofer v0.7 cannot serve an operator's certificate on the main API (it always serves its embedded certificate when
     C(server.use_tls = true)). Terminate TLS in a reverse proxy and keep C(server.use_tls = false).
-  - The module does not restart Gofer. Notify a handler on RV(changed); the role M(gofer.gofer.server) does.
+  - The module does not restart Gofer. Notify a handler when the task reports a change; the role
+    C(gofer.gofer.server) does.
 author:
-  - gofer.gofer contributors
+  - Gofer collection maintainers (@gofer-ansible)
 """
 
 EXAMPLES = r"""
@@ -262,8 +269,8 @@ findings:
       description: What was found, what Gofer does with it, and the fix.
       type: str
       sample: >-
-        server.bind_address: "localhost:8080" is not IP:port; Gofer parses it as a socket address and refuses host
-        names; Gofer fails to start. Use "127.0.0.1:8080", "0.0.0.0:8080" or "[::]:8080".
+        server.bind_address: "localhost:8080" is not IP:port; Gofer parses it as a socket address, refuses host
+        names, so it fails to start. Use "127.0.0.1:8080", "0.0.0.0:8080" or "[::]:8080".
 docker:
   description: What the target says about the Docker socket Gofer uses (C(/var/run/docker.sock), fixed in Gofer).
   returned: success

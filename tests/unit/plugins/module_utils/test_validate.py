@@ -198,7 +198,7 @@ def test_enums_are_exact(key, literal, fragment):
 
 # -- addresses ----------------------------------------------------------------------
 
-@pytest.mark.parametrize('value', ['0.0.0.0:8080', '127.0.0.1:8080', '[::]:8080', '[::1]:8080', '0.0.0.0:08080'])
+@pytest.mark.parametrize('value', ['0.0.0.0:8080', '172.17.0.1:8080', '[::]:8080', '0.0.0.0:08080'])
 def test_valid_bind_addresses(value):
     assert findings({'server.bind_address': '"%s"' % value}) == []
 
@@ -214,7 +214,16 @@ def test_valid_bind_addresses(value):
 ])
 def test_bad_server_bind_address(value, fix):
     assert_finding(findings({'server.bind_address': '"%s"' % value}), ERROR, 'server.bind_address',
-                   'is not IP:port', 'refuses host names', fix)
+                   'is not IP:port', 'refuses host names, so it fails to start', fix)
+
+
+@pytest.mark.parametrize('value', ['127.0.0.1:8080', '[::1]:8080'])
+def test_loopback_bind_address_is_unreachable_for_extensions(value):
+    found = findings({'server.bind_address': '"%s"' % value})
+    assert only(found, ERROR) == []
+    assert_finding(found, WARNING, 'server.bind_address', 'loopback only', 'extension_address "172.17.0.1:8080"')
+    assert findings({'server.bind_address': '"%s"' % value,
+                     'server.extension_address': '"127.0.0.1:8080"'}) == []
 
 
 def test_bad_external_events_bind_address_says_gofer_is_silent():
@@ -235,7 +244,7 @@ def test_colliding_bind_addresses(server, events):
 
 
 def test_same_port_on_distinct_addresses_does_not_collide():
-    assert findings({'server.bind_address': '"127.0.0.1:8080"',
+    assert findings({'server.bind_address': '"172.17.0.1:8080"',
                      'external_events.bind_address': '"127.0.0.2:8080"'}) == []
 
 

@@ -1,0 +1,60 @@
+# gofer.gofer: one entry point for people and CI. Everything installs into .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CACHE := $(CURDIR)/.cache
+COLLECTIONS := $(CACHE)/collections
+# ansible-test runs only from .../ansible_collections/gofer/gofer and resolves symlinks: test a copy.
+# The copy lives outside this checkout, or ansible-test asks git and skips every ignored file.
+TEST_TREE := $(or $(TMPDIR),/tmp)/gofer.gofer-test-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)
+ANSIBLE_TEST_ARGS := --venv --python 3.11 --color no
+
+.PHONY: help venv install demo test tree sanity units integration clean
+
+help:
+	@echo "make demo   set up .venv, install the collection, run playbooks/demo.yml on localhost"
+	@echo "make test   sanity, unit and integration tests (ansible-test)"
+
+$(BIN)/ansible-playbook: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/ansible-playbook
+
+install: venv
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) . >/dev/null
+	@echo "installed gofer.gofer into $(COLLECTIONS)"
+
+demo: install
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ANSIBLE_LOCALHOST_WARNING=false \
+	  $(BIN)/ansible-playbook -i localhost, -c local playbooks/demo.yml --diff
+	@echo; echo "== what was placed under demo/out"
+	@find demo/out -mindepth 1 \( -name .encryption_key -prune \) -o -printf '%M %u:%g %p\n' | sort -k3
+	@echo; echo "== demo/out/etc/gofer/gofer_web.toml (encryption key masked)"
+	@sed -E 's/^(encryption_key = ).*/\1"********"/' demo/out/etc/gofer/gofer_web.toml
+
+# ansible-test's venvs bootstrap pip from a host this machine cannot reach: stand in for it.
+$(HOME)/.ansible/test/cache/get_pip_24_2.py: tests/utils/get_pip_standin.py
+	mkdir -p $(dir $@)
+	cp $< $@
+
+tree: venv $(HOME)/.ansible/test/cache/get_pip_24_2.py
+	tests/utils/collection_tree.sh $(TEST_TREE) >/dev/null
+
+sanity: tree
+	cd $(TEST_TREE)/ansible_collections/gofer/gofer && $(CURDIR)/$(BIN)/ansible-test sanity $(ANSIBLE_TEST_ARGS)
+
+units: tree
+	cd $(TEST_TREE)/ansible_collections/gofer/gofer && $(CURDIR)/$(BIN)/ansible-test units $(ANSIBLE_TEST_ARGS) --requirements
+
+integration: tree
+	cd $(TEST_TREE)/ansible_collections/gofer/gofer && $(CURDIR)/$(BIN)/ansible-test integration --local --color no
+
+test: sanity units integration
+	@echo "make test: sanity, units and integration passed"
+
+clean:
+	rm -rf $(CACHE) $(TEST_TREE) demo/out
