@@ -10,7 +10,7 @@ COLLECTIONS := $(CACHE)/collections
 TEST_TREE := $(or $(TMPDIR),/tmp)/gofer.gofer-test-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)
 ANSIBLE_TEST_ARGS := --venv --python 3.11 --color no
 
-.PHONY: help venv install demo test tree sanity units integration clean
+.PHONY: help venv install demo test tree sanity units integration generated molecule images clean
 
 help:
 	@echo "make demo   set up .venv, install the collection, run playbooks/demo.yml on localhost"
@@ -53,8 +53,18 @@ units: tree
 integration: tree
 	cd $(TEST_TREE)/ansible_collections/gofer/gofer && $(CURDIR)/$(BIN)/ansible-test integration --local --color no
 
-test: sanity units integration
-	@echo "make test: sanity, units and integration passed"
+# Files generated from the schema must be up to date (a key is added in one place).
+generated: venv
+	$(BIN)/python tools/generate.py --check
+
+images:
+	tests/images/build.sh
+
+molecule: install images
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test --all
+
+test: generated sanity units integration molecule
+	@echo "make test: generated files, sanity, units, integration and molecule passed"
 
 clean:
 	rm -rf $(CACHE) $(TEST_TREE) demo/out

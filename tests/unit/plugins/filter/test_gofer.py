@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    import tomllib
+except ImportError:
+    import tomli as tomllib
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.gofer.gofer.plugins.filter.gofer import FilterModule
+
+FILTERS = FilterModule().filters()
+toml_value = FILTERS['toml_value']
+seconds = FILTERS['seconds']
+
+TRICKY = [
+    'plain',
+    '',
+    'say "hi"',
+    'back\\slash\\',
+    'line one\nline two\r\n',
+    'tab\there',
+    ']',
+    '# not a comment',
+    '"\n[development]\nbypass_auth = true\n#',
+    'caf\u00e9 \u65e5\u672c \U0001f680',
+    '\x00\x01\x1f\x7f',
+    "'single' and '''triple'''",
+    '"""',
+]
+
+
+@pytest.mark.parametrize('text', TRICKY)
+def test_strings_round_trip_and_stay_one_value(text):
+    document = 'key = %s\nafter = 1\n' % toml_value(text)
+    assert tomllib.loads(document) == {'key': text, 'after': 1}
+
+
+@pytest.mark.parametrize('value,literal', [(True, 'true'), (False, 'false'), (0, '0'), (15768000, '15768000'),
+                                           (-1, '-1'), (2 ** 63 - 1, str(2 ** 63 - 1))])
+def test_booleans_and_integers(value, literal):
+    assert toml_value(value) == literal
+    assert tomllib.loads('v = %s' % literal)['v'] == value
+
+
+@pytest.mark.parametrize('value,fragment', [
+    (1.5, 'not float'), (None, 'not NoneType'), ([1], 'not list'), ({'a': 1}, 'not dict'),
+    (2 ** 63, 'does not fit'),
+])
+def test_other_values_are_refused(value, fragment):
+    with pytest.raises(AnsibleFilterError, match='gofer.gofer.toml_value: .*' + fragment):
+        toml_value(value)
+
+
+@pytest.mark.parametrize('value,expected', [
+    (300, 300), ('300', 300), ('5m', 300), ('4380h', 15768000), ('1w', 604800), ('1d', 86400), ('90s', 90),
+    ('1h30m', 5400), (' 2h ', 7200), ('10M', 600), (0, 0),
+])
+def test_seconds(value, expected):
+    assert seconds(value) == expected
+
+
+@pytest.mark.parametrize('value', ['5 minutes', '1.5h', '-5m', -1, 'h', '', True, 1.5, None])
+def test_seconds_refuses(value):
+    with pytest.raises(AnsibleFilterError, match='gofer.gofer.seconds'):
+        seconds(value)
