@@ -10,7 +10,7 @@ COLLECTIONS := $(CACHE)/collections
 TEST_TREE := $(or $(TMPDIR),/tmp)/gofer.gofer-test-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)
 ANSIBLE_TEST_ARGS := --venv --python 3.11 --color no
 
-.PHONY: help venv install demo test tree sanity units integration generated molecule images clean
+.PHONY: help venv install demo test tree sanity units integration generated lint molecule images clean
 
 help:
 	@echo "make demo   set up .venv, install the collection, run playbooks/demo.yml on localhost"
@@ -57,14 +57,17 @@ integration: tree
 generated: venv
 	$(BIN)/python tools/generate.py --check
 
+lint: venv
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint
+
 images:
 	tests/images/build.sh
 
 molecule: install images
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test --all
 
-test: generated sanity units integration molecule
-	@echo "make test: generated files, sanity, units, integration and molecule passed"
+test: generated lint sanity units integration molecule
+	@echo "make test: generated files, ansible-lint, sanity, units, integration and molecule passed"
 
 clean:
 	rm -rf $(CACHE) $(TEST_TREE) demo/out

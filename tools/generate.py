@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, gofer.gofer contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -8,8 +7,8 @@
 The schema (plugins/module_utils/_schema.py) is the single source of truth; the role-specific defaults
 (where Gofer's built-ins are unsafe) and the role's own variables live here. A key is added in one place.
 
-    tools/generate.py          write the files
-    tools/generate.py --check  exit 1 and name the files that are out of date
+    python3 tools/generate.py          write the files
+    python3 tools/generate.py --check  exit 1 and name the files that are out of date
 """
 
 from __future__ import annotations
@@ -267,7 +266,7 @@ def main(argv=None):
             with open(path, 'w', encoding='utf-8') as f:
                 f.write(text)
     if args.check and stale:
-        print('out of date (run tools/generate.py): ' + ', '.join(stale))
+        print('out of date (run python3 tools/generate.py): ' + ', '.join(stale))
         return 1
     return 0
 

@@ -127,6 +127,24 @@ options:
       - Keep a copy of the previous config beside it, named after it with a timestamp, before replacing it.
     type: bool
     default: false
+  _data_dirs:
+    description:
+      - Internal, filled in by the action plugin from the validated config. Do not set it.
+      - The directories Gofer needs, as a list of C(path) and C(key) (the config keys that name them).
+    type: raw
+  _tls_files:
+    description:
+      - Internal, filled in by the action plugin from O(tls_src). Do not set it.
+    type: raw
+  _tls_expected:
+    description:
+      - Internal, filled in by the action plugin with the TLS paths Gofer reads that have no source in O(tls_src).
+        Do not set it.
+    type: raw
+  _secrets:
+    description:
+      - Internal, filled in by the action plugin with the values to mask in all output. Do not set it.
+    type: raw
   owner:
     description:
       - Owner of the config file.
