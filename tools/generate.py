@@ -67,6 +67,11 @@ ROLE_VARIABLES = [
         'hosts only.'])),
     ('gofer_config_backup', dict(type='bool', default=False, description=[
         'Keep a timestamped copy of the previous config when it changes.'])),
+    ('gofer_accept_secret_store_data_loss', dict(type='bool', default=False, description=[
+        'Replace gofer_secret_store_sqlite_encryption_key although the existing secret store was written with '
+        'another key, making every stored secret unreadable. Without it such a change is refused.'])),
+    ('gofer_secret_values', dict(type='list', elements='str', default=[], description=[
+        'More values to mask in the task output and diffs (the encryption key and TLS private keys always are).'])),
     ('gofer_tls_src', dict(type='dict', default={}, description=[
         'Certificate and key files on the controller for the TLS paths Gofer reads, as the tls_src option of '
         'gofer.gofer.server_config, for example {external_events: {cert: files/events.crt, key: files/events.key}}.'])),
@@ -174,7 +179,7 @@ def render_argument_specs():
     options = list(ROLE_VARIABLES) + [(name, option) for name, _p, _s, option in schema_variables()]
     for name, option in options:
         lines.append('      %s:' % name)
-        for field in ('type', 'required', 'default', 'choices'):
+        for field in ('type', 'elements', 'required', 'default', 'choices'):
             if field in option:
                 lines.append('        %s: %s' % (field, yaml_scalar(option[field])))
         lines.append('        description:')

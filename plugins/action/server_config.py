@@ -63,7 +63,7 @@ class ActionModule(ActionBase):
                                              task_vars=task_vars)
         result.update(module_result)
         result['findings'] = [f.as_dict() for f in plan['findings']] + module_result.get('findings', [])
-        warnings = [f.message for f in plan['findings'] if f.level == _validate.WARNING] + plan['warnings']
+        warnings = [f.message for f in plan['findings'] if f.level == _validate.WARNING]
         if warnings:
             result['warnings'] = warnings + list(result.get('warnings') or [])
         return result
@@ -86,7 +86,8 @@ class ActionModule(ActionBase):
                 findings=errors)
 
         effective = _validate.effective_config(config, version)
-        tls_files, tls_expected, warnings = self.tls_plan(args.get('tls_src') or {}, effective)
+        tls_files, tls_expected, tls_findings = self.tls_plan(args.get('tls_src') or {}, effective)
+        findings.extend(tls_findings)
 
         dirs = {}
         for key in SQLITE_KEYS + DIRECTORY_KEYS:
@@ -98,6 +99,7 @@ class ActionModule(ActionBase):
         secrets = [effective[k] for k, spec in _schema.schema_for(version)['keys'].items()
                    if spec['secret'] and effective.get(k)]
         secrets.extend(f['content'] for f in tls_files if f['kind'] == 'key')
+        secrets.extend(v for v in args['secret_values'] if v)
         module_args = {
             'content': content,
             'dest': args['dest'],
@@ -108,11 +110,14 @@ class ActionModule(ActionBase):
             '_tls_files': tls_files,
             '_tls_expected': tls_expected,
             '_secrets': secrets,
+            '_key_guard': {'db': posixpath.normpath(effective['secret_store.sqlite.path']),
+                           'key': effective['secret_store.sqlite.encryption_key']},
+            'accept_secret_store_data_loss': args['accept_secret_store_data_loss'],
         }
         for name in FILE_COMMON_ARGUMENTS:
             if args.get(name) is not None:
                 module_args[name] = args[name]
-        return {'args': module_args, 'findings': findings, 'warnings': warnings}
+        return {'args': module_args, 'findings': findings}
 
     def read_config(self, args):
         content, src = args.get('content'), args.get('src')
@@ -140,7 +145,7 @@ class ActionModule(ActionBase):
     def tls_plan(self, tls_src, effective):
         """Files to place and paths that must already exist, for the TLS files Gofer reads."""
         read = _tls.files_read(effective)
-        files, expected, warnings = [], [], []
+        files, expected, findings = [], [], []
         for section, parts in sorted(tls_src.items()):
             if parts and any(parts.values()) and section not in read:
                 raise ConfigError('tls_src.%s: %s, so this config never reads the files. Remove tls_src.%s or '
@@ -159,12 +164,13 @@ class ActionModule(ActionBase):
                     expected.append({'path': paths[part], 'key': config_key})
             if len(loaded) == 2:
                 try:
-                    warnings.extend(_tls.check_pair(
-                        loaded['cert'], loaded['key'],
-                        'tls_src.%s.cert (%s)' % (section, sources['cert']),
-                        'tls_src.%s.key (%s)' % (section, sources['key'])))
+                    findings.extend(_validate.Finding(_validate.WARNING, 'tls_src.%s.cert' % section, text)
+                                    for text in _tls.check_pair(
+                                        loaded['cert'], loaded['key'],
+                                        'tls_src.%s.cert (%s)' % (section, sources['cert']),
+                                        'tls_src.%s.key (%s)' % (section, sources['key'])))
                 except _tls.PairError as e:
                     raise ConfigError(str(e) + ' Nothing was changed.')
             elif len(loaded) == 1:
                 raise ConfigError('tls_src.%s: give both cert and key, so that the pair can be checked.' % section)
-        return files, expected, warnings
+        return files, expected, findings

@@ -29,6 +29,8 @@ def user_options():
         allow_insecure=dict(type='bool', default=False),
         tls_src=dict(type='dict', options=dict(external_events=_tls_pair(), extensions=_tls_pair())),
         backup=dict(type='bool', default=False),
+        accept_secret_store_data_loss=dict(type='bool', default=False),
+        secret_values=dict(type='list', elements='str', default=[], no_log=True),
     )
 
 
@@ -41,6 +43,7 @@ def module_options():
         _data_dirs=dict(type='raw'),
         _tls_files=dict(type='raw', no_log=False),
         _tls_expected=dict(type='raw'),
+        _key_guard=dict(type='raw'),
         _secrets=dict(type='raw', no_log=True),
     )
     return spec

@@ -127,6 +127,25 @@ options:
       - Keep a copy of the previous config beside it, named after it with a timestamp, before replacing it.
     type: bool
     default: false
+  accept_secret_store_data_loss:
+    description:
+      - Gofer encrypts every stored secret with C(secret_store.sqlite.encryption_key) and cannot decrypt them with
+        another key. While the secret store database exists, a different key is refused, in check mode too.
+      - The key it was written with is recognised by a salted PBKDF2 fingerprint that the module keeps beside the
+        database (C(<secret_store.sqlite.path>.key-fingerprint), mode C(0600)), or, before one exists, by the key in
+        the config already on the host.
+      - Set V(true) to replace the key anyway, knowing that every secret in the existing database becomes
+        unreadable.
+    type: bool
+    default: false
+  secret_values:
+    description:
+      - More values to mask as C(********) wherever they would appear in the task's output, results and diffs,
+        for example a value of the config that the operator considers secret.
+      - The encryption key and the private keys in O(tls_src) are always masked.
+    type: list
+    elements: str
+    default: []
   _data_dirs:
     description:
       - Internal, filled in by the action plugin from the validated config. Do not set it.
@@ -140,6 +159,10 @@ options:
     description:
       - Internal, filled in by the action plugin with the TLS paths Gofer reads that have no source in O(tls_src).
         Do not set it.
+    type: raw
+  _key_guard:
+    description:
+      - Internal, filled in by the action plugin with the secret store path and key to guard. Do not set it.
     type: raw
   _secrets:
     description:
@@ -269,8 +292,9 @@ backup_file:
   sample: /etc/gofer/gofer_web.toml.2817.2026-11-27@12:00:01~
 findings:
   description:
-    - Validation findings, errors and warnings alike, each naming the key path.
-    - On failure, the errors that made the task fail.
+    - What validation on the controller and the checks on the target found, errors and warnings alike, each
+      naming the key path (or the option) it is about. Warnings are also shown as Ansible warnings.
+    - On a validation failure, the errors that made the task fail.
   returned: always
   type: list
   elements: dict
@@ -318,9 +342,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
+from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
 
 DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (ground truth §1, scheduler)
 REDACTED = '********'
+KEY_PATH = 'secret_store.sqlite.encryption_key'
 _SECRET_LINE = re.compile(r'^(\s*"?encryption_key"?\s*=\s*).*$', re.MULTILINE)
 
 
@@ -339,9 +365,12 @@ class Placer(object):
         self.created = []
         self.changed_paths = []
         self.diffs = []
-        self.warnings = []
+        self.findings = []
         self.user = self.lookup(pwd.getpwnam, self.params['service_user'])
         self.group = self.lookup(grp.getgrnam, self.params['service_group'])
+
+    def warn(self, key, message):
+        self.findings.append({'level': 'warning', 'key': key, 'message': message})
 
     @staticmethod
     def lookup(fn, name):
@@ -366,9 +395,10 @@ class Placer(object):
         if missing:
             text = '; '.join(missing) + '. Create it first (the role gofer.gofer.server can, with gofer_create_user).'
             if self.check:
-                self.warnings.append(text + ' Check mode assumes it will exist.')
+                self.warn('service_user', text + ' Check mode assumes it will exist.')
             else:
                 self.module.fail_json(msg=text, changed=False)
+        self.guard_encryption_key()
         for item in self.params['_tls_expected'] or []:
             if not os.path.isfile(item['path']):
                 self.module.fail_json(
@@ -376,6 +406,50 @@ class Placer(object):
                     msg='%s: "%s" does not exist on the target, and Gofer reads it with this config. Give a source '
                         'on the controller in tls_src, or place the file before this task. Nothing was changed.'
                         % (item['key'], item['path']))
+
+    def guard_encryption_key(self):
+        """Refuse a new encryption key while a secret store written with another one exists."""
+        guard = self.params['_key_guard']
+        if not guard or not os.path.exists(guard['db']):
+            return
+        fp_path = _keyguard.fingerprint_path(guard['db'])
+        same, against = None, None
+        if os.path.isfile(fp_path):
+            with open(fp_path) as f:
+                same, against = _keyguard.matches(guard['key'], f.read()), 'the key fingerprint in %s' % fp_path
+        elif os.path.isfile(self.params['dest']):
+            with open(self.params['dest'], 'rb') as f:
+                old = _keyguard.key_in_config(to_native(f.read(), errors='surrogate_or_replace'))
+            if old is not None:
+                same, against = old == guard['key'], 'the key in the config on the host (%s)' % self.params['dest']
+        if same is None:
+            self.warn(KEY_PATH, 'secret_store.sqlite.encryption_key: the secret store %s exists but there is no '
+                                 'record of the key it was written with; the key given now is recorded in %s, and '
+                                 'a different key will be refused from now on.' % (guard['db'], fp_path))
+        elif not same:
+            loss = ('every secret stored in %s (%d bytes) would become unreadable: Gofer encrypts each one with this '
+                    'key and cannot decrypt it with another' % (guard['db'], os.path.getsize(guard['db'])))
+            if self.params['accept_secret_store_data_loss']:
+                self.warn(KEY_PATH, 'secret_store.sqlite.encryption_key: replaced although it differs from %s; %s.'
+                                     % (against, loss))
+            else:
+                self.module.fail_json(
+                    changed=False,
+                    msg='secret_store.sqlite.encryption_key: differs from %s; %s. Keep the old key, or set '
+                        'accept_secret_store_data_loss to true to replace it and lose those secrets. Nothing was '
+                        'changed.' % (against, loss))
+
+    def key_fingerprint(self):
+        guard = self.params['_key_guard']
+        if not guard:
+            return
+        fp_path = _keyguard.fingerprint_path(guard['db'])
+        if os.path.isfile(fp_path):
+            with open(fp_path) as f:
+                if _keyguard.matches(guard['key'], f.read()):
+                    return
+        args = self.file_args(fp_path, None, None, '0600')
+        self.place_file(fp_path, to_bytes(_keyguard.make(guard['key'])), args)
 
     # -- directories -----------------------------------------------------------
     def ensure_directory(self, path, owner, group, mode):
@@ -423,7 +497,7 @@ class Placer(object):
             existed = os.path.isdir(path)
             self.ensure_directory(path, user, group, 0o750)
             if existed and not self.user_can_write(path):
-                self.warnings.append('%s: the directory %s exists but %s cannot write to it; Gofer needs to create '
+                self.warn(item['key'], '%s: the directory %s exists but %s cannot write to it; Gofer needs to create '
                                      'files there. It was left as it is: fix its owner or mode.'
                                      % (item['key'], path, user))
 
@@ -463,7 +537,12 @@ class Placer(object):
         # mkstemp creates the file 0600 beside the target, so it is never readable by others, and
         # rename() within one directory is atomic: Gofer sees the old file or the new one.
         directory = os.path.dirname(b_path)
-        fd, b_tmp = tempfile.mkstemp(dir=directory, prefix=b'.' + os.path.basename(b_path) + b'.', suffix=b'.tmp')
+        prefix = b'.' + os.path.basename(b_path) + b'.'
+        # A run killed between write and rename leaves its temporary file; the next run removes it.
+        for name in os.listdir(directory):
+            if name.startswith(prefix) and name.endswith(b'.tmp'):
+                os.unlink(os.path.join(directory, name))
+        fd, b_tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=b'.tmp')
         try:
             with os.fdopen(fd, 'wb') as f:
                 f.write(data)
@@ -535,11 +614,11 @@ class Placer(object):
                 info['service_user_in_group'] = (self.user.pw_uid == 0 or self.user.pw_gid == docker_group.gr_gid
                                                  or self.user.pw_name in docker_group.gr_mem)
                 if not info['service_user_in_group']:
-                    self.warnings.append('service_user %s is not in the docker group, so Gofer cannot reach %s and '
+                    self.warn('service_user', 'service_user %s is not in the docker group, so Gofer cannot reach %s and '
                                          'fails to start ("Could not initialize scheduler"). Add it to the group.'
                                          % (self.user.pw_name, DOCKER_SOCKET))
         if not info['socket_exists']:
-            self.warnings.append('%s does not exist on the target; Gofer\'s docker scheduler talks only to this '
+            self.warn('scheduler.engine', '%s does not exist on the target; Gofer\'s docker scheduler talks only to this '
                                  'socket (DOCKER_HOST is ignored), so Gofer fails to start until Docker runs.'
                                  % DOCKER_SOCKET)
         return info
@@ -547,9 +626,19 @@ class Placer(object):
     def run(self):
         self.backup_file = None
         self.preflight()
-        self.data_directories()
-        self.tls_files()
-        config_changed = self.config()
+        try:
+            self.data_directories()
+            self.tls_files()
+            config_changed = self.config()
+            self.key_fingerprint()
+        except (OSError, IOError) as e:
+            done = ('created %s; changed %s' % (', '.join(self.created) or 'nothing',
+                                                ', '.join(self.changed_paths) or 'nothing'))
+            self.module.fail_json(msg='Placing the Gofer config failed: %s. Done before the failure: %s. The config '
+                                      'file itself is either the old or the new one, never a mix.'
+                                      % (to_native(e), done),
+                                  changed=bool(self.changed_paths), created=self.created,
+                                  changed_paths=self.changed_paths)
         docker = self.docker()
         result = {
             'changed': bool(self.changed_paths),
@@ -558,14 +647,14 @@ class Placer(object):
             'created': self.created,
             'changed_paths': self.changed_paths,
             'docker': docker,
-            'findings': [],
+            'findings': self.findings,
         }
         if self.backup_file:
             result['backup_file'] = self.backup_file
         if self.module._diff:
             result['diff'] = self.diffs
-        for warning in self.warnings:
-            self.module.warn(warning)
+        for finding in self.findings:
+            self.module.warn(finding['message'])
         return result
 
 

@@ -457,3 +457,28 @@ def test_unused_settings_at_their_default_are_silent():
 def test_unknown_version():
     with pytest.raises(ValueError, match='not supported'):
         validate({}, version='0.6')
+
+
+# -- reading the key from a config already on the host (the target has no TOML parser) --
+
+@pytest.mark.parametrize('text,expected', [
+    ('[secret_store.sqlite]\nencryption_key = "%s"\n' % KEY, KEY),
+    ('encryption_key="a\\"b\\\\c\\u00e9"  # comment\n', 'a"b\\c\u00e9'),
+    ("encryption_key = 'lit\\eral'\n", 'lit\\eral'),
+    ('path = "/x"\n', None),
+    ('encryption_key = "a"\nencryption_key = "b"\n', None),
+    ('encryption_key = 5\n', None),
+])
+def test_key_in_config(text, expected):
+    from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
+    assert _keyguard.key_in_config(text) == expected
+
+
+def test_fingerprints_match_only_their_key():
+    from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
+    fingerprint = _keyguard.make(KEY)
+    assert KEY not in fingerprint
+    assert _keyguard.matches(KEY, fingerprint) is True
+    assert _keyguard.matches(KEY[::-1], fingerprint) is False
+    assert _keyguard.matches(KEY, 'garbage') is None
+    assert _keyguard.make(KEY) != fingerprint, 'each fingerprint has its own salt'

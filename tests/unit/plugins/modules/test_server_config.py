@@ -207,3 +207,113 @@ def test_redact_masks_only_the_key_value():
     text = 'path = "/x"\nencryption_key = "%s"\n  "encryption_key"="%s"\n' % (KEY, KEY)
     assert server_config.redact(text) == ('path = "/x"\nencryption_key = "********"\n'
                                           '  "encryption_key"="********"\n')
+
+
+# -- the encryption-key guard ----------------------------------------------------
+
+def guarded(base, key, **extra):
+    content = config_text(base, key=key)
+    return args_for(base, content=content, _secrets=[key],
+                    _key_guard={'db': str(base / 'data' / 'secrets.db'), 'key': key}, **extra)
+
+
+def test_key_fingerprint_is_recorded_beside_the_secret_store(target, capsys):
+    result, out = run(capsys, guarded(target, KEY))
+    fingerprint = target / 'data' / 'secrets.db.key-fingerprint'
+    assert str(fingerprint) in result['created']
+    assert mode_of(fingerprint) == 0o600
+    assert KEY not in fingerprint.read_text() and KEY not in out
+    again, _out = run(capsys, guarded(target, KEY))
+    assert again['changed'] is False
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_new_key_is_refused_while_the_secret_store_exists(target, capsys, check):
+    run(capsys, guarded(target, OLD_KEY))
+    (target / 'data' / 'secrets.db').write_bytes(b'SQLite format 3\x00' + b'\x00' * 100)
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    before = dest.read_bytes()
+    result, out = run(capsys, guarded(target, KEY), check=check)
+    assert result['failed'] is True
+    assert result['msg'].startswith('secret_store.sqlite.encryption_key: differs from the key fingerprint in ')
+    assert 'every secret stored in %s (116 bytes) would become unreadable' % (target / 'data' / 'secrets.db') \
+        in result['msg']
+    assert 'accept_secret_store_data_loss' in result['msg']
+    assert dest.read_bytes() == before
+    assert KEY not in out and OLD_KEY not in out
+
+
+def test_new_key_is_accepted_when_the_data_loss_is_accepted(target, capsys):
+    run(capsys, guarded(target, OLD_KEY))
+    (target / 'data' / 'secrets.db').write_bytes(b'x')
+    result, _out = run(capsys, guarded(target, KEY, accept_secret_store_data_loss=True))
+    assert result['changed'] is True
+    assert any('replaced although it differs' in w for w in warning_texts(result))
+    again, _out = run(capsys, guarded(target, KEY))
+    assert again['changed'] is False, 'the fingerprint must now record the new key'
+
+
+def test_without_a_fingerprint_the_key_in_the_placed_config_is_compared(target, capsys):
+    run(capsys, guarded(target, OLD_KEY))
+    (target / 'data' / 'secrets.db').write_bytes(b'x')
+    os.unlink(target / 'data' / 'secrets.db.key-fingerprint')
+    result, _out = run(capsys, guarded(target, KEY))
+    assert result['failed'] is True
+    assert 'differs from the key in the config on the host' in result['msg']
+
+
+def test_a_secret_store_with_no_record_warns_and_records_the_key(target, capsys):
+    os.mkdir(target / 'data')
+    (target / 'data' / 'secrets.db').write_bytes(b'x')
+    result, _out = run(capsys, guarded(target, KEY))
+    assert any('no record of the key' in w for w in warning_texts(result))
+    assert (target / 'data' / 'secrets.db.key-fingerprint').exists()
+
+
+# -- atomicity -------------------------------------------------------------------
+
+def test_a_failed_rename_leaves_the_old_file_and_no_temp_files(target, capsys, monkeypatch):
+    run(capsys, args_for(target, content=config_text(target, key=OLD_KEY), _secrets=[OLD_KEY]))
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    before = dest.read_bytes()
+
+    def broken_rename(src, dst):
+        raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(server_config.os, 'rename', broken_rename)
+    result, _out = run(capsys, args_for(target, _data_dirs=[{'path': str(target / 'new'), 'key': 'x'}]))
+    assert result['failed'] is True
+    assert 'No space left on device' in result['msg']
+    assert 'created %s' % (target / 'new') in result['msg'], 'the report must say what was done'
+    assert result['created'] == [str(target / 'new')]
+    assert dest.read_bytes() == before
+    assert sorted(os.listdir(dest.parent)) == ['gofer_web.toml']
+
+
+KILLED_RUN = '''
+import os, signal, sys, json
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.gofer.gofer.plugins.modules import server_config
+os.rename = lambda src, dst: os.kill(os.getpid(), signal.SIGKILL)
+with patch_module_args(json.loads(sys.argv[1])):
+    server_config.main()
+'''
+
+
+def test_a_run_killed_before_the_rename_leaves_the_old_file_and_the_next_run_cleans_up(target, capsys):
+    import subprocess
+    import sys
+    run(capsys, args_for(target, content=config_text(target, key=OLD_KEY), _secrets=[OLD_KEY]))
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    before = dest.read_bytes()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    killed = subprocess.run([sys.executable, '-c', KILLED_RUN, json.dumps(args_for(target))], env=env,
+                            capture_output=True, check=False)
+    assert killed.returncode == -9, killed.stderr
+    assert dest.read_bytes() == before, 'a killed run must leave the old file'
+    leftovers = [n for n in os.listdir(dest.parent) if n != 'gofer_web.toml']
+    assert len(leftovers) == 1 and leftovers[0].endswith('.tmp')
+    result, _out = run(capsys, args_for(target))
+    assert result['changed'] is True
+    assert sorted(os.listdir(dest.parent)) == ['gofer_web.toml']
+    assert dest.read_text() == config_text(target)
