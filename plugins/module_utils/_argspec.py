@@ -43,7 +43,7 @@ def module_options():
         _data_dirs=dict(type='raw'),
         _tls_files=dict(type='raw', no_log=False),
         _tls_expected=dict(type='raw'),
-        _key_guard=dict(type='raw'),
+        _key_guard=dict(type='raw', no_log=False),  # its key is in _secrets, masked
         _secrets=dict(type='raw', no_log=True),
     )
     return spec

@@ -424,14 +424,14 @@ class Placer(object):
                 same, against = old == guard['key'], 'the key in the config on the host (%s)' % self.params['dest']
         if same is None:
             self.warn(KEY_PATH, 'secret_store.sqlite.encryption_key: the secret store %s exists but there is no '
-                                 'record of the key it was written with; the key given now is recorded in %s, and '
-                                 'a different key will be refused from now on.' % (guard['db'], fp_path))
+                                'record of the key it was written with; the key given now is recorded in %s, and '
+                                'a different key will be refused from now on.' % (guard['db'], fp_path))
         elif not same:
             loss = ('every secret stored in %s (%d bytes) would become unreadable: Gofer encrypts each one with this '
                     'key and cannot decrypt it with another' % (guard['db'], os.path.getsize(guard['db'])))
             if self.params['accept_secret_store_data_loss']:
                 self.warn(KEY_PATH, 'secret_store.sqlite.encryption_key: replaced although it differs from %s; %s.'
-                                     % (against, loss))
+                                    % (against, loss))
             else:
                 self.module.fail_json(
                     changed=False,
@@ -498,8 +498,8 @@ class Placer(object):
             self.ensure_directory(path, user, group, 0o750)
             if existed and not self.user_can_write(path):
                 self.warn(item['key'], '%s: the directory %s exists but %s cannot write to it; Gofer needs to create '
-                                     'files there. It was left as it is: fix its owner or mode.'
-                                     % (item['key'], path, user))
+                                       'files there. It was left as it is: fix its owner or mode.'
+                                       % (item['key'], path, user))
 
     # -- files -----------------------------------------------------------------
     def place_file(self, path, data, file_args, diff_text=None):
@@ -614,13 +614,14 @@ class Placer(object):
                 info['service_user_in_group'] = (self.user.pw_uid == 0 or self.user.pw_gid == docker_group.gr_gid
                                                  or self.user.pw_name in docker_group.gr_mem)
                 if not info['service_user_in_group']:
-                    self.warn('service_user', 'service_user %s is not in the docker group, so Gofer cannot reach %s and '
-                                         'fails to start ("Could not initialize scheduler"). Add it to the group.'
-                                         % (self.user.pw_name, DOCKER_SOCKET))
+                    self.warn('service_user',
+                              'service_user %s is not in the docker group, so Gofer cannot reach %s and fails to '
+                              'start ("Could not initialize scheduler"). Add it to the group.'
+                              % (self.user.pw_name, DOCKER_SOCKET))
         if not info['socket_exists']:
-            self.warn('scheduler.engine', '%s does not exist on the target; Gofer\'s docker scheduler talks only to this '
-                                 'socket (DOCKER_HOST is ignored), so Gofer fails to start until Docker runs.'
-                                 % DOCKER_SOCKET)
+            self.warn('scheduler.engine',
+                      '%s does not exist on the target; Gofer\'s docker scheduler talks only to this socket '
+                      '(DOCKER_HOST is ignored), so Gofer fails to start until Docker runs.' % DOCKER_SOCKET)
         return info
 
     def run(self):
