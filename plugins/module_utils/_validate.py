@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import json
 import posixpath
 import re
 
@@ -33,6 +34,9 @@ EXTENSION_LOG_LEVELS = ('debug', 'info', 'warn', 'error')
 # is_past_cut_date computes now_ms - retention*1000 in u64 (§1, api.event_log_retention).
 MAX_EVENT_LOG_RETENTION = 1700000000
 KEY_BYTES = 32
+MAX_INT = 2 ** 63 - 1  # TOML integers are signed 64-bit; Python's parser accepts more
+PATH_MAX = 4096        # Linux limits for a path and for each of its names
+NAME_MAX = 255
 
 
 class Finding(object):
@@ -50,6 +54,14 @@ class Finding(object):
         return 'Finding(%r, %r, %r)' % (self.level, self.key, self.message)
 
 
+def clip(text, limit=80):
+    """A string as it can be shown in a one-line message: escaped, and cut when long."""
+    shown = json.dumps(text, ensure_ascii=False)[1:-1]
+    if len(shown) > limit:
+        shown = '%s... (%d characters)' % (shown[:limit - 3], len(text))
+    return shown
+
+
 def describe(value):
     """A short, type-revealing rendering of a TOML value for messages."""
     if isinstance(value, bool):
@@ -59,7 +71,7 @@ def describe(value):
     if isinstance(value, float):
         return 'float %r' % value
     if isinstance(value, str):
-        return 'string "%s"' % (value if len(value) <= 80 else value[:77] + '...')
+        return 'string "%s"' % clip(value)
     if isinstance(value, dict):
         return 'a table'
     if isinstance(value, list):
@@ -246,6 +258,9 @@ class Validator(object):
         if isinstance(value, bool):
             return base + ' Write a whole number.'
         if isinstance(value, int):
+            if value > MAX_INT:
+                return ('found %d, which does not fit in a TOML integer (at most %d); Gofer\'s TOML parser '
+                        'fails to start on it. Write a smaller number.' % (value, MAX_INT))
             if value < 0:
                 return 'found %s; Gofer reads an unsigned integer and fails to start on a negative ' \
                        'number. Write 0 or more.' % describe(value)
@@ -276,12 +291,12 @@ class Validator(object):
             later = self.schema['later_values'].get((path, value))
             if later:
                 return ('found "%s", which Gofer accepts only from %s; v0.7 fails to start with '
-                        '"unknown variant". Write %s.' % (value, later, quoted))
+                        '"unknown variant". Write %s.' % (clip(value), later, quoted))
             if value.lower() in choices:
                 return ('found "%s"; Gofer matches this name exactly and case-sensitively and fails to '
-                        'start. Write "%s".' % (value, value.lower()))
+                        'start. Write "%s".' % (clip(value), value.lower()))
             return 'found "%s"; Gofer accepts only %s and fails to start otherwise. Write %s.' \
-                   % (value, quoted, quoted)
+                   % (clip(value), quoted, quoted)
         return 'found %s; Gofer accepts only the string %s. Write %s.' % (describe(value), quoted, quoted)
 
     # -- values on the effective config ------------------------------------
@@ -309,7 +324,7 @@ class Validator(object):
                           else 'then drops the error silently and runs without the webhook endpoint')
                 self.error(path, '"%s" is not IP:port; Gofer parses it as a socket address, refuses '
                            'host names, %s. Use "127.0.0.1:%s", "0.0.0.0:%s" or "[::]:%s".'
-                           % (value, effect, *([self.guess_port(value, path)] * 3)))
+                           % (clip(value), effect, *([self.guess_port(value, path)] * 3)))
             else:
                 parsed[path] = addr
         if len(parsed) == 2:
@@ -318,7 +333,7 @@ class Validator(object):
                 self.error('external_events.bind_address',
                            '"%s" collides with server.bind_address "%s"; one server cannot bind and Gofer '
                            'loses the external events server without a log line. Use another port.'
-                           % (self.get('external_events.bind_address'), self.get('server.bind_address')))
+                           % (clip(self.get('external_events.bind_address')), clip(self.get('server.bind_address'))))
 
         value = self.get('server.extension_address')
         if value is not None:
@@ -327,11 +342,11 @@ class Validator(object):
                 self.error('server.extension_address',
                            '"%s" has a scheme; extensions prepend http:// or https:// themselves (from '
                            'extensions.use_tls), so they would call "http://%s". Write host:port only, '
-                           'for example "172.17.0.1:8080".' % (value, value))
+                           'for example "172.17.0.1:8080".' % (clip(value), clip(value)))
             elif not match or int(match.group(2)) > 65535:
                 self.error('server.extension_address',
                            '"%s" is not host:port; extensions could not call back to Gofer. Write host:port, '
-                           'for example "172.17.0.1:8080".' % value)
+                           'for example "172.17.0.1:8080".' % clip(value))
             else:
                 bind = parsed.get('server.bind_address')
                 if bind and bind[0].is_loopback and not match.group(1).startswith(('127.', 'localhost', '[::1]')):
@@ -360,11 +375,11 @@ class Validator(object):
         if value.lower() not in SERVER_LOG_LEVELS:
             self.error('api.log_level', '"%s" is not a level Gofer parses; it fails to start with "could not '
                        'parse \'log_level\' configuration". Use one of: %s.'
-                       % (value, ', '.join(EXTENSION_LOG_LEVELS)))
+                       % (clip(value), ', '.join(EXTENSION_LOG_LEVELS)))
         elif value not in EXTENSION_LOG_LEVELS:
             self.warn('api.log_level', '"%s" is accepted by the server, but Gofer hands the same string to '
                       'extensions, which understand only %s and fall back to debug. Use one of those.'
-                      % (value, ', '.join(EXTENSION_LOG_LEVELS)))
+                      % (clip(value), ', '.join(EXTENSION_LOG_LEVELS)))
 
     def check_encryption_key(self):
         path = 'secret_store.sqlite.encryption_key'
@@ -485,7 +500,14 @@ class Validator(object):
                 continue
             if not posixpath.isabs(value):
                 self.error(path, '"%s" is not an absolute path; Gofer resolves it against whatever directory '
-                           'the service starts in. Use an absolute path.' % value)
+                           'the service starts in. Use an absolute path.' % clip(value))
+                continue
+            size = len(value.encode('utf-8'))
+            longest = max(len(part.encode('utf-8')) for part in value.split('/'))
+            if size >= PATH_MAX or longest > NAME_MAX:
+                self.error(path, '"%s" is %d bytes long with a name of %d bytes; Linux allows paths below %d bytes and '
+                           'names up to %d, so Gofer cannot create it. Use a shorter path.'
+                           % (clip(value), size, longest, PATH_MAX, NAME_MAX))
                 continue
             if fmt == S.SQLITE_FILE:
                 bad = [c for c in '?%#' if c in value]
@@ -493,12 +515,12 @@ class Validator(object):
                     # sqlx splits at ? and decodes %XX; v0.7 opens "file:<path>" so # starts a fragment (§2.4).
                     self.error(path, '"%s" contains %s; Gofer creates the raw path but sqlite opens it as a '
                                'URI, so the database cannot be opened. Use a path without ?, %% or #.'
-                               % (value, ' and '.join('"%s"' % c for c in bad)))
+                               % (clip(value), ' and '.join('"%s"' % c for c in bad)))
                     continue
                 sqlite_paths.setdefault(posixpath.normpath(value), []).append(path)
             if fmt != S.FILE and (value == '/tmp' or value.startswith('/tmp/')):
                 self.warn(path, '"%s" is under /tmp%s; its data is lost on reboot. Use a directory such as '
-                          '/var/lib/gofer.' % (value, self.origin(path)))
+                          '/var/lib/gofer.' % (clip(value), self.origin(path)))
         for paths in sqlite_paths.values():
             if len(paths) > 1:
                 self.warn(paths[1], 'uses the same file as %s; give each store its own sqlite file.' % paths[0])

@@ -482,3 +482,26 @@ def test_fingerprints_match_only_their_key():
     assert _keyguard.matches(KEY[::-1], fingerprint) is False
     assert _keyguard.matches(KEY, 'garbage') is None
     assert _keyguard.make(KEY) != fingerprint, 'each fingerprint has its own salt'
+
+
+def test_integers_beyond_toml_range():
+    assert_finding(findings({'api.run_parallelism_limit': str(2 ** 63)}), ERROR, 'api.run_parallelism_limit',
+                   'does not fit in a TOML integer')
+
+
+@pytest.mark.parametrize('value,fragment', [
+    ('/' + 'x' * 256, 'name of 256 bytes'),
+    ('/a' * 2100, 'is 4200 bytes long'),
+])
+def test_paths_linux_cannot_create(value, fragment):
+    found = findings({'server.storage_path': '"%s"' % value})
+    assert_finding(found, ERROR, 'server.storage_path', fragment, 'Use a shorter path')
+    assert all(len(f.message) < 400 for f in found), 'long values are cut in messages'
+
+
+def test_long_and_multiline_values_are_cut_and_escaped_in_messages():
+    found = findings({'api.log_level': '"%s"' % ('x' * 100000)})
+    assert_finding(found, ERROR, 'api.log_level', '... (100000 characters)')
+    assert len(found[0].message) < 400
+    found = findings({'api.log_level': '"info\\n[development]\\nbypass_auth = true"'})
+    assert '\n' not in found[0].message
