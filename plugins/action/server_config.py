@@ -30,6 +30,9 @@ SQLITE_KEYS = ('server.storage_path', 'secret_store.sqlite.path', 'object_store.
 DIRECTORY_KEYS = ('api.task_execution_logs_dir',)
 
 
+_MASK = '********'
+
+
 class ConfigError(Exception):
     def __init__(self, msg, findings=None):
         super(ConfigError, self).__init__(msg)
@@ -52,21 +55,31 @@ class ActionModule(ActionBase):
         _validation, args = self.validate_argument_spec(
             argument_spec=spec, mutually_exclusive=_argspec.MUTUALLY_EXCLUSIVE,
             required_one_of=_argspec.REQUIRED_ONE_OF)
+        # Values to mask in everything this action returns; the module masks its own output.
+        self._secrets = [v for v in args['secret_values'] if v]
         try:
             plan = self.plan(args)
         except ConfigError as e:
-            result.update(failed=True, changed=False, msg=str(e),
-                          findings=[f.as_dict() for f in e.findings])
+            result.update(failed=True, changed=False, msg=self.mask(str(e)),
+                          findings=[self.masked(f) for f in e.findings])
             return result
 
         module_result = self._execute_module(module_name='gofer.gofer.server_config', module_args=plan['args'],
                                              task_vars=task_vars)
         result.update(module_result)
-        result['findings'] = [f.as_dict() for f in plan['findings']] + module_result.get('findings', [])
-        warnings = [f.message for f in plan['findings'] if f.level == _validate.WARNING]
+        result['findings'] = [self.masked(f) for f in plan['findings']] + module_result.get('findings', [])
+        warnings = [self.mask(f.message) for f in plan['findings'] if f.level == _validate.WARNING]
         if warnings:
             result['warnings'] = warnings + list(result.get('warnings') or [])
         return result
+
+    def mask(self, text):
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, _MASK)
+        return text
+
+    def masked(self, finding):
+        return dict(finding.as_dict(), message=self.mask(finding.message))
 
     # -- controller work, all before the host is touched ----------------------
     def plan(self, args):
@@ -76,6 +89,12 @@ class ActionModule(ActionBase):
         except tomllib.TOMLDecodeError as e:
             raise ConfigError('%s is not valid TOML: %s. Nothing was changed.' % (origin, e))
 
+        # The key is never put in a message on purpose; masking it too guards against a slip.
+        store = config.get('secret_store')
+        sqlite = store.get('sqlite') if isinstance(store, dict) else None
+        key = sqlite.get('encryption_key') if isinstance(sqlite, dict) else None
+        if isinstance(key, str) and key:
+            self._secrets.append(key)
         version = args['gofer_version']
         findings = _validate.validate(config, version=version, allow_insecure=args['allow_insecure'])
         errors = _validate.errors(findings)
@@ -100,6 +119,7 @@ class ActionModule(ActionBase):
                    if spec['secret'] and effective.get(k)]
         secrets.extend(f['content'] for f in tls_files if f['kind'] == 'key')
         secrets.extend(v for v in args['secret_values'] if v)
+        self._secrets.extend(secrets)
         module_args = {
             'content': content,
             'dest': args['dest'],

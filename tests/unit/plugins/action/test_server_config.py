@@ -245,3 +245,15 @@ def test_tls_cert_without_key(tmp_path):
     result, _executed = run({'content': content, 'allow_insecure': True,
                              'tls_src': {'external_events': {'cert': 'events.crt'}}}, tmp_path)
     assert result['failed'] is True and 'give both cert and key' in result['msg']
+
+
+def test_operator_marked_secrets_are_masked_in_findings_and_errors(tmp_path):
+    marked = GOOD.replace('[server]\n', '[server]\nurl = "https://gofer.test/?token=tok-123456"\n')
+    result, _executed = run({'content': marked, 'secret_values': ['tok-123456']}, tmp_path)
+    assert 'tok-123456' not in repr(result)
+    assert any('token=********' in f['message'] for f in result['findings'])
+    failing = marked.replace('[api]\n', '[api]\nlog_level = "tok-123456"\n')
+    result, _executed = run({'content': failing, 'secret_values': ['tok-123456']}, tmp_path)
+    assert result['failed'] is True
+    assert 'api.log_level: "********" is not a level' in result['msg']
+    assert 'tok-123456' not in repr(result)
