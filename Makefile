@@ -9,12 +9,16 @@ COLLECTIONS := $(CACHE)/collections
 # The copy lives outside this checkout, or ansible-test asks git and skips every ignored file.
 TEST_TREE := $(or $(TMPDIR),/tmp)/gofer.gofer-test-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)
 ANSIBLE_TEST_ARGS := --venv --python 3.11 --color no
+TREE_COLLECTION = $(TEST_TREE)/ansible_collections/gofer/gofer
+# Records the reliability tests leave, rendered into docs/reliability.md by tools/reliability.py.
+RELIABILITY := $(CACHE)/reliability
 
-.PHONY: help venv install demo test tree sanity units integration generated lint molecule images clean
+.PHONY: help venv install demo test tree sanity units integration generated lint molecule images records reliability bench build-install clean
 
 help:
 	@echo "make demo   set up .venv, install the collection, run playbooks/demo.yml on localhost"
-	@echo "make test   sanity, unit and integration tests (ansible-test)"
+	@echo "make test   the whole suite: generated files, ansible-lint, sanity, units, integration, molecule"
+	@echo "make bench  converge 1, 5, 20 containers with the role and a conventional one; write docs/performance.md"
 
 $(BIN)/ansible-playbook: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,17 +49,23 @@ tree: venv $(HOME)/.ansible/test/cache/get_pip_24_2.py
 	tests/utils/collection_tree.sh $(TEST_TREE) >/dev/null
 
 sanity: tree
-	cd $(TEST_TREE)/ansible_collections/gofer/gofer && $(CURDIR)/$(BIN)/ansible-test sanity $(ANSIBLE_TEST_ARGS)
+	cd $(TREE_COLLECTION) && $(CURDIR)/$(BIN)/ansible-test sanity $(ANSIBLE_TEST_ARGS)
 
 units: tree
-	cd $(TEST_TREE)/ansible_collections/gofer/gofer && $(CURDIR)/$(BIN)/ansible-test units $(ANSIBLE_TEST_ARGS) --requirements
+	cd $(TREE_COLLECTION) && $(CURDIR)/$(BIN)/ansible-test units $(ANSIBLE_TEST_ARGS) --requirements
+	mkdir -p $(RELIABILITY) && cp $(TREE_COLLECTION)/tests/output/junit/*.xml $(TREE_COLLECTION)/tests/output/reliability/*.json $(RELIABILITY)/
 
 integration: tree
-	cd $(TEST_TREE)/ansible_collections/gofer/gofer && $(CURDIR)/$(BIN)/ansible-test integration --local --color no
+	cd $(TREE_COLLECTION) && $(CURDIR)/$(BIN)/ansible-test integration --local --color no
+	mkdir -p $(RELIABILITY) && cp $(TREE_COLLECTION)/tests/output/reliability/*.json $(RELIABILITY)/
 
 # Files generated from the schema must be up to date (a key is added in one place).
 generated: venv
 	$(BIN)/python tools/generate.py --check
+
+# The tarball installs into an empty path and its module, filters and role run from there.
+build-install: venv
+	BIN=$(CURDIR)/$(BIN) tests/build_install.sh
 
 lint: venv
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint
@@ -64,10 +74,24 @@ images:
 	tests/images/build.sh
 
 molecule: install images
-	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test --all
+	mkdir -p $(RELIABILITY)
+	GOFER_RELIABILITY_DIR=$(RELIABILITY) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) PATH=$(CURDIR)/$(BIN):$$PATH \
+	  $(BIN)/molecule test --all
 
-test: generated lint sanity units integration molecule
-	@echo "make test: generated files, ansible-lint, sanity, units, integration and molecule passed"
+records:
+	rm -rf $(RELIABILITY)
+
+# Figures, not pass/fail: converge 1, 5 and 20 containers with the role and with a conventional one.
+bench: install images
+	$(BIN)/python benchmarks/run.py --collections $(COLLECTIONS) --markdown docs/performance.md
+
+# docs/reliability.md is rewritten from the records of the last `make test`.
+reliability: venv
+	$(BIN)/python tools/reliability.py $(RELIABILITY)
+
+test: records generated lint build-install sanity units integration molecule
+	$(BIN)/python tools/reliability.py $(RELIABILITY) --check
+	@echo "make test: generated files, ansible-lint, build and install, sanity, units, integration, molecule and docs/reliability.md passed"
 
 clean:
 	rm -rf $(CACHE) $(TEST_TREE) demo/out

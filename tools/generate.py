@@ -229,6 +229,139 @@ def render_docs():
     return '\n'.join(lines) + '\n'
 
 
+def env_var(path):
+    return 'GOFER_WEB_' + path.upper().replace('.', '__')
+
+
+def type_text(spec):
+    if spec['type'] == S.ENUM:
+        return 'string, one of %s' % ', '.join('`"%s"`' % c for c in spec['choices'])
+    text = {S.BOOL: 'boolean', S.U64: 'unsigned integer', S.STRING: 'string'}[spec['type']]
+    if spec['unit']:
+        text += ' (%s)' % spec['unit']
+    if spec['optional']:
+        text += ', optional'
+    return text
+
+
+def toml_literal(value):
+    if value is None:
+        return '(absent)'
+    return '`%s`' % (json.dumps(value) if isinstance(value, str) else yaml_scalar(value))
+
+
+def render_configuration():
+    schema = S.schema_for(VERSION)
+    lines = ['# Gofer v0.7 server configuration reference', '',
+             '<!-- ' + GENERATED + ' -->', '',
+             'What the Gofer v0.7 server (checked against v0.7.3) really reads from `/etc/gofer/gofer_web.toml`. The '
+             'facts come from', 'the server\'s source. Where Gofer\'s own reference page disagrees, it is wrong: see',
+             '[Where the upstream page is wrong](#where-the-upstream-page-is-wrong).', '',
+             '## How Gofer reads its config', '',
+             '- Only `/etc/gofer/gofer_web.toml`. There is no flag or variable to read another file, and a missing '
+             'file is ignored silently.',
+             '- The file is merged over Gofer\'s built-in defaults, then `GOFER_WEB_<SECTION>__<KEY>` environment '
+             'variables override it.',
+             '  Every key is optional, and a key left out takes the default below. Some defaults are insecure: '
+             '`development.bypass_auth` is **true**.',
+             '- Unknown keys are ignored silently, so a misspelled key just has no effect.',
+             '- Types are strict. Gofer converts nothing: `"300"`, `300.0` and `"5m"` all stop it at start-up. '
+             'Every duration is an integer number of seconds.',
+             '- An environment variable\'s value is parsed as a TOML-like literal. Quote a string that looks like '
+             'a number or a boolean: `GOFER_WEB_SECRET_STORE__SQLITE__ENCRYPTION_KEY=\'"<key>"\'`.', '']
+    section = None
+    for name, path, spec, option in schema_variables():
+        table = path.rsplit('.', 1)[0]
+        if table != section:
+            lines += [''] if section else []
+            section = table
+            lines += ['## `[%s]`' % table, '', '| key | type | Gofer\'s default | what the server does | '
+                      'environment variable | role variable (its default) |', '|---|---|---|---|---|---|']
+        role_default = ('*required*' if option.get('required') else '`%s`' % yaml_scalar(option['default']))
+        used = '' if spec['used'] else '**Not used by v0.7.** '
+        lines.append('| `%s` | %s | %s | %s%s | `%s` | `%s` (%s) |' % (
+            path.rsplit('.', 1)[1], type_text(spec), toml_literal(spec['default']), used,
+            spec['description'].replace('|', '\\|'), env_var(path), name, role_default))
+    lines += ['', '## Names Gofer v0.7 does not read', '',
+              'The collection\'s validator refuses these, because Gofer would silently ignore them.', '',
+              '| name | why | use instead |', '|---|---|---|']
+    why = {'rename': 'the upstream page\'s name', 'later': 'only in a later Gofer', 'never_read':
+           'in Gofer\'s own default file, never read (a warning)', 'gone': 'listed upstream, read by no version'}
+    for other, info in sorted(schema['other_names'].items()):
+        detail = why[info['kind']] + (' (%s)' % info['version'] if info.get('version') else '')
+        lines.append('| `%s` | %s | %s |' % (other, detail, '`%s`' % info['to'] if info.get('to') else '-'))
+    lines += ['', '## Where the upstream page is wrong', '',
+              'The page is `docs/src/ref/server_configuration/configuration_reference.md` in the Gofer repository. It '
+              'is the same at v0.7.3 and later.', '',
+              '| section | the page says | Gofer v0.7.3 does |', '|---|---|---|']
+    for where, says, does in schema['upstream_errata']:
+        lines.append('| %s | %s | %s |' % (where, says, does))
+    return '\n'.join(lines) + '\n'
+
+
+SOCKET_ADDR_PATTERN = (r'^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))'
+                       r'{3}|\[[0-9A-Fa-f:.]+(%[0-9]+)?\]):[0-9]{1,5}$')
+
+
+def json_property(path, spec):
+    prop = {'description': spec['description']}
+    if spec['type'] == S.BOOL:
+        prop['type'] = 'boolean'
+    elif spec['type'] == S.U64:
+        prop.update(type='integer', minimum=0, maximum=2 ** 63 - 1)
+    elif spec['type'] == S.ENUM:
+        prop.update(type='string', enum=list(spec['choices']))
+    else:
+        prop['type'] = 'string'
+    fmt = spec['format']
+    if fmt == S.SOCKET_ADDR:
+        prop['pattern'] = SOCKET_ADDR_PATTERN
+    elif fmt == S.HOST_PORT:
+        prop['pattern'] = r'^([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$'
+    elif fmt == S.SQLITE_FILE:
+        prop['pattern'] = r'^/[^?%#]*$'
+    elif fmt in (S.DIRECTORY, S.FILE):
+        prop['pattern'] = r'^/'
+    elif fmt == S.LOG_LEVEL:
+        # What Gofer parses, ASCII case-insensitively (JSON Schema patterns have no flags).
+        words = ['off', 'error', 'warn', 'info', 'debug', 'trace']
+        prop['pattern'] = '^(%s|[0-5])$' % '|'.join(''.join('[%s%s]' % (c.upper(), c) for c in w) for w in words)
+    elif fmt == S.ENCRYPTION_KEY:
+        # JSON Schema counts characters, not bytes: exact for ASCII keys, a bound otherwise.
+        prop.update(minLength=8, maxLength=32, **{'not': {'const': S.PUBLIC_DEFAULT_KEY}})
+    if spec['default'] is not None:
+        prop['default'] = spec['default']
+    if path in ('scheduler.docker.prune_interval', 'api.event_prune_interval', 'scheduler.docker.timeout'):
+        prop['minimum'] = 1
+    if path == 'api.event_log_retention':
+        prop['maximum'] = 1700000000
+    return prop
+
+
+def render_json_schema():
+    root = {'$schema': 'https://json-schema.org/draft/2020-12/schema',
+            '$comment': GENERATED,
+            'title': 'Gofer v0.7 server configuration (/etc/gofer/gofer_web.toml)',
+            'type': 'object', 'additionalProperties': False, 'properties': {},
+            # Insecure built-in defaults must be overridden in the file itself.
+            'required': ['development', 'secret_store']}
+    for path, spec in S.schema_for(VERSION)['keys'].items():
+        parts = path.split('.')
+        node = root
+        for part in parts[:-1]:
+            node = node['properties'].setdefault(part, {'type': 'object', 'additionalProperties': False,
+                                                        'properties': {}})
+        node['properties'][parts[-1]] = json_property(path, spec)
+    development = root['properties']['development']
+    development['required'] = ['bypass_auth', 'use_included_certs']
+    for key in development['required']:
+        development['properties'][key]['const'] = False
+    store = root['properties']['secret_store']
+    store['required'] = ['sqlite']
+    store['properties']['sqlite']['required'] = ['encryption_key']
+    return json.dumps(root, indent=2, ensure_ascii=False) + '\n'
+
+
 EXAMPLE_PLAYBOOK = '''
 - name: Provision Gofer servers
   hosts: gofer
@@ -250,6 +383,8 @@ OUTPUTS = {
     'roles/server/meta/argument_specs.yml': render_argument_specs,
     'roles/server/templates/gofer_web.toml.j2': render_template,
     'docs/role-server.md': render_docs,
+    'docs/configuration.md': render_configuration,
+    'docs/gofer_web.schema.json': render_json_schema,
 }
 
 

@@ -223,6 +223,54 @@ V0_7_OTHER_NAMES = {
     'server.shutdown_timeout': {'kind': 'never_read'},
 }
 
+# Where Gofer's upstream configuration reference page is wrong for v0.7.3: (section, the page says,
+# the server does). For docs/configuration.md.
+V0_7_UPSTREAM_ERRATA = [
+    ('intro', '`gofer service start -h` lists the environment variables', 'The command has no flags; nothing is listed.'),
+    ('intro', 'a sample file comes from `gofer service init-config`', 'There is no such subcommand.'),
+    ('api', '`event_log_retention` is a duration string, default `4380h`',
+     'It is an integer number of seconds, default `15768000`; a string stops Gofer at start-up.'),
+    ('api', '`event_prune_interval` is a string, default `3h`', 'Integer seconds, default `604800` (1 week).'),
+    ('api', '`ignore_pipeline_run_events` can be toggled with `gofer service toggle-event-ingress`',
+     'No such command exists in v0.7.'),
+    ('api', '`log_level` defaults to `debug`', 'It defaults to `info`.'),
+    ('api', '`run_parallelism_limit` defaults to N/A and applies to pipelines without a limit',
+     'It defaults to `200` and only caps a pipeline\'s own limit.'),
+    ('api', '`task_execution_log_expiry` (int, 20)',
+     'The key is `task_execution_log_retention`, default `50`; the page\'s name is ignored.'),
+    ('api', '`task_execution_stop_timeout` is a string, default `5m`', 'Integer seconds, default `300`.'),
+    ('api', 'the block is called `external_events_api`', 'The section is `[external_events]`.'),
+    ('api', 'the example sets `admin_key = "test"`', 'Not a key Gofer reads.'),
+    ('development', '`bypass_auth` defaults to false', 'It defaults to **true**: authentication is off.'),
+    ('development', '`pretty_logging` defaults to false', 'It defaults to true.'),
+    ('development', '`default_encryption` exists', 'No such key.'),
+    ('development', '`use_localhost_tls`',
+     'The key is `use_included_certs`, default true, and it affects only extension TLS.'),
+    ('external_events', '`host` = `localhost:8081`',
+     'The key is `bind_address`, default `0.0.0.0:8081`; a host name is not accepted.'),
+    ('external_events', '(not listed)', '`use_tls`, `tls_cert_path` and `tls_key_path` exist.'),
+    ('object_store', 'sqlite `path` defaults to `/tmp/gofer-object.db`', 'It defaults to `/tmp/gofer_objects.db`.'),
+    ('object_store', '"If this file does not exist Gofer will create it"',
+     'Gofer creates the file but not its directory; a missing directory makes it panic.'),
+    ('secret_store', '`path` defaults to `/tmp/gofer-secret.db`', 'It defaults to `/tmp/gofer_secrets.db`.'),
+    ('secret_store', 'the key "MUST be 32 characters"',
+     'It must be exactly 32 **bytes**; Gofer checks at least 32 at start-up and fails on every secret when longer.'),
+    ('scheduler', '`engine` defaults to `sqlite`', 'It defaults to `docker`, the only accepted value.'),
+    ('scheduler', 'docker `prune` defaults to false',
+     'It defaults to true, and removes every stopped container on the host.'),
+    ('scheduler', 'docker `prune_interval` is a string, default `24h`', 'Integer seconds, default `604800`.'),
+    ('scheduler', '(not listed)', 'docker `timeout` exists: integer seconds, default `300`.'),
+    ('server', '`host` = `localhost:8080`', 'The key is `bind_address`, default `0.0.0.0:8080`; no host names.'),
+    ('server', '`shutdown_timeout` (string, `15s`)', 'Not a key Gofer reads.'),
+    ('server', '`tls_cert_path` and `tls_key_path` are required',
+     'Optional, and never read: `use_tls = true` always serves an embedded certificate that expired on 2025-04-21.'),
+    ('server', '(not listed)', '`url` (unused), `extension_address` and `use_tls` exist.'),
+    ('extensions', '`install_base_extensions`', 'The key is `install_std_extensions`, and v0.7 ignores it.'),
+    ('extensions', '`stop_timeout` is a string, default `5m`', 'Integer seconds, default `300`.'),
+    ('extensions', '`tls_cert_path` and `tls_key_path` are required',
+     'Needed only when `use_tls = true` and `development.use_included_certs = false`.'),
+]
+
 # Enum values that exist only in later Gofer versions.
 V0_7_LATER_VALUES = {
     ('object_store.engine', 'filesystem'): 'v0.9.0',
@@ -237,6 +285,7 @@ SCHEMAS = {
         'keys': V0_7_KEYS,
         'other_names': V0_7_OTHER_NAMES,
         'later_values': V0_7_LATER_VALUES,
+        'upstream_errata': V0_7_UPSTREAM_ERRATA,
     },
 }
 

@@ -38,8 +38,9 @@ stat -c '%a %U %G %n' "$work/target/etc/gofer/gofer_web.toml" "$work/target/etc/
 grep -q "^640 root nogroup " "$work/modes" || { cat "$work/modes"; echo "config mode/owner wrong"; exit 1; }
 grep -q "^600 nobody nogroup .*events.key" "$work/modes" || { cat "$work/modes"; echo "key mode/owner wrong"; exit 1; }
 
-mkdir -p ../../../output/reliability
+records="$OUTPUT_DIR/../../reliability"  # tests/output/reliability, read by tools/reliability.py
+mkdir -p "$records"
 printf '{"suite": "secrets_output", "secrets": %d, "output_lines": %d, "hits": %d}\n' \
-  "${#secrets[@]}" "$lines" "$hits" > ../../../output/reliability/secrets_output.json
+  "${#secrets[@]}" "$lines" "$hits" > "$records/secrets_output.json"
 echo "searched $lines lines of -vvv --diff output for ${#secrets[@]} secrets: $hits hits"
 [ "$hits" -eq 0 ]

@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark: converge N Gofer hosts with gofer.gofer.server and with a conventional role.
+
+Prints a table of figures; not a pass/fail test. For each N, for each role, on fresh containers
+(Debian bookworm, reached with the community.docker.docker connection):
+  - wall time of the first converge and of a no-change re-run,
+  - module executions per host (the count_modules callback),
+  - controller peak memory (the largest RSS of ansible-playbook and its workers),
+and the ours/baseline ratio from the same run. Also the controller-side time to parse and
+validate a full config (median of 1000).
+
+    python benchmarks/run.py [--hosts 1 5 20] [--markdown docs/performance.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+IMAGE = 'gofer-test/debian:bookworm'
+PREFIX = 'gofer-bench-'
+KEY = '0123456789abcdef0123456789abcdef'
+
+
+def sh(*argv, **kwargs):
+    return subprocess.run(argv, check=True, capture_output=True, text=True, **kwargs)
+
+
+def start_hosts(count):
+    stop_hosts()
+    names = ['%s%02d' % (PREFIX, i) for i in range(count)]
+    for name in names:
+        sh('docker', 'run', '-d', '--name', name, '--network', 'none', IMAGE, 'sleep', 'infinity')
+        # The service account exists already, as on a host prepared by the operator.
+        sh('docker', 'exec', name, 'sh', '-c', 'groupadd -r gofer && useradd -r -g gofer -M -s /usr/sbin/nologin gofer')
+    return names
+
+
+def stop_hosts():
+    out = sh('docker', 'ps', '-aq', '--filter', 'name=' + PREFIX).stdout.split()
+    if out:
+        sh('docker', 'rm', '-f', *out)
+
+
+def write_inventory(work, names, tls_dir, collection_root):
+    lines = ['[gofer]'] + names + ['', '[gofer:vars]',
+                                   'ansible_connection=community.docker.docker',
+                                   'ansible_python_interpreter=/usr/bin/python3']
+    path = os.path.join(work, 'inventory.ini')
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    group_vars = {
+        'collection_root': collection_root,
+        'baseline_template': os.path.join(collection_root, 'roles', 'server', 'templates', 'gofer_web.toml.j2'),
+        'gofer_secret_store_sqlite_encryption_key': KEY,
+        'gofer_allow_insecure': True,
+        'gofer_server_use_tls': True,
+        'gofer_external_events_use_tls': False,
+        'gofer_external_events_tls_cert_path': '/etc/gofer/tls/events.crt',
+        'gofer_external_events_tls_key_path': '/etc/gofer/tls/events.key',
+        'gofer_tls_src': {'external_events': {'cert': os.path.join(tls_dir, 'events.crt'),
+                                              'key': os.path.join(tls_dir, 'events.key')}},
+    }
+    vars_path = os.path.join(work, 'group_vars.json')
+    with open(vars_path, 'w') as f:
+        json.dump(group_vars, f)
+    return path, vars_path
+
+
+def converge(work, inventory, vars_path, role, env):
+    counts = os.path.join(work, 'counts-%s-%d' % (role, time.monotonic_ns()))
+    run_env = dict(env, GOFER_BENCH_COUNTS=counts)
+    argv = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory,
+            '-e', '@' + vars_path, '-e', 'bench_role=' + role, os.path.join(HERE, 'converge.yml')]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.monotonic()
+    proc = subprocess.run(argv, env=run_env, capture_output=True, text=True, check=False)
+    wall = time.monotonic() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-2000:])
+        raise SystemExit('converge with %s failed' % role)
+    with open(counts + '.json') as f:
+        per_host = json.load(f)
+    executions = [sum(c.values()) for c in per_host.values()]
+    changed = sum(int(line.split('changed=')[1].split()[0]) for line in proc.stdout.splitlines()
+                  if 'changed=' in line and ' : ok=' in line)
+    return {'wall': wall, 'execs_per_host': statistics.mean(executions) if executions else 0,
+            'modules': sorted({m for c in per_host.values() for m in c}), 'changed': changed,
+            'peak_rss_mb': max(peak, before) / 1024.0, 'peak_is_new': peak > before}
+
+
+def validate_timing(collection_parent):
+    sys.path.insert(0, collection_parent)
+    import tomllib
+    from ansible_collections.gofer.gofer.plugins.module_utils import _validate
+    with open(os.path.join(ROOT, 'playbooks', 'templates', 'demo_gofer_web.toml.j2')) as f:
+        text = f.read().replace('{{ demo_root }}', '/var/lib/gofer-demo').replace('{{ demo_encryption_key }}', KEY)
+    samples = []
+    for _run in range(1000):
+        started = time.perf_counter()
+        _validate.validate(tomllib.loads(text))
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000, sorted(samples)[int(len(samples) * 0.99)] * 1000
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            models = [line.split(':', 1)[1].strip() for line in f if line.startswith('model name')]
+        cpu = '%d x %s' % (len(models), models[0]) if models else cpu
+    except OSError:
+        pass
+    mem = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2 ** 30
+    versions = sh(os.path.join(os.path.dirname(sys.executable), 'ansible'), '--version').stdout.splitlines()[0]
+    docker = sh('docker', 'version', '--format', '{{.Server.Version}}').stdout.strip()
+    return '%s, %.0f GiB RAM, Python %s, %s, Docker %s' % (cpu, mem, platform.python_version(), versions, docker)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--hosts', type=int, nargs='+', default=[1, 5, 20])
+    parser.add_argument('--forks', type=int, default=5)
+    parser.add_argument('--collections', required=True, help='path holding ansible_collections/gofer/gofer')
+    parser.add_argument('--markdown', help='also write the results page here')
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix='gofer-bench-')
+    tls = os.path.join(work, 'tls')
+    os.makedirs(tls)
+    sh('openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days',
+       '30', '-subj', '/CN=gofer.bench', '-keyout', os.path.join(tls, 'events.key'), '-out',
+       os.path.join(tls, 'events.crt'))
+    collection_root = os.path.join(args.collections, 'ansible_collections', 'gofer', 'gofer')
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=args.collections, ANSIBLE_CALLBACKS_ENABLED='count_modules',
+               ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
+               ANSIBLE_ROLES_PATH=os.path.join(HERE, 'roles'), ANSIBLE_FORKS=str(args.forks),
+               ANSIBLE_HOST_KEY_CHECKING='false', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_NOCOLOR='1',
+               ANSIBLE_DEPRECATION_WARNINGS='false')
+    rows = []
+    try:
+        for count in args.hosts:
+            result = {'hosts': count}
+            for role in ('gofer.gofer.server', 'gofer_baseline'):
+                names = start_hosts(count)
+                inventory, vars_path = write_inventory(work, names, tls, collection_root)
+                first = converge(work, inventory, vars_path, role, env)
+                rerun = converge(work, inventory, vars_path, role, env)
+                result[role] = {'first': first, 'rerun': rerun}
+                print('N=%-3d %-20s first %6.2fs %4.1f execs/host | re-run %6.2fs %4.1f execs/host changed=%d'
+                      % (count, role, first['wall'], first['execs_per_host'], rerun['wall'],
+                         rerun['execs_per_host'], rerun['changed']), flush=True)
+            rows.append(result)
+    finally:
+        stop_hosts()
+        shutil.rmtree(work, ignore_errors=True)
+    median_ms, p99_ms = validate_timing(args.collections)
+    report(rows, median_ms, p99_ms, args)
+
+
+def report(rows, median_ms, p99_ms, args):
+    ours, base = 'gofer.gofer.server', 'gofer_baseline'
+    lines = ['| hosts | run | ours: wall s | baseline: wall s | ours/baseline | ours: module execs/host '
+             '| baseline: module execs/host | changed (ours / baseline) |',
+             '|---:|---|---:|---:|---:|---:|---:|---|']
+    for row in rows:
+        for run in ('first', 'rerun'):
+            a, b = row[ours][run], row[base][run]
+            lines.append('| %d | %s | %.2f | %.2f | %.2f | %.1f | %.1f | %d / %d |'
+                         % (row['hosts'], 'first converge' if run == 'first' else 'no-change re-run', a['wall'],
+                            b['wall'], a['wall'] / b['wall'], a['execs_per_host'], b['execs_per_host'],
+                            a['changed'], b['changed']))
+    peak = max(r[role][run]['peak_rss_mb'] for r in rows for role in (ours, base) for run in ('first', 'rerun'))
+    summary = ['', 'Modules per host, re-run: ours %s; baseline %s.'
+               % (', '.join(rows[-1][ours]['rerun']['modules']), ', '.join(rows[-1][base]['rerun']['modules'])),
+               'Controller peak memory (largest RSS among ansible-playbook and its forks, whole benchmark): %.0f MB.'
+               % peak,
+               'Parse (tomllib) and validate a full config on the controller: median %.3f ms, p99 %.3f ms '
+               '(1000 runs).' % (median_ms, p99_ms)]
+    table = '\n'.join(lines + summary)
+    print()
+    print(table)
+    if args.markdown:
+        with open(args.markdown, 'w') as f:
+            f.write(PAGE.format(machine=machine(), forks=args.forks, table=table))
+
+
+PAGE = '''# Performance
+
+<!-- Written by benchmarks/run.py (make bench); the figures come from one run. -->
+
+What it costs to converge a fleet of Gofer hosts with `gofer.gofer.server`, against a conventional role
+(`benchmarks/roles/gofer_baseline`) that places the same files the usual way: `ansible.builtin.template` for the
+TOML, `ansible.builtin.file` per directory, `ansible.builtin.copy` per certificate and key. The baseline validates
+nothing; the collection validates the whole config on the controller and places everything in one module
+execution per host.
+
+Hosts are fresh Debian bookworm containers reached with the `community.docker.docker` connection, forks = {forks},
+no fact gathering, the Python interpreter set. Module executions are counted by `benchmarks/callback_plugins/
+count_modules.py`, which counts every module an action runs on a host (a template task runs stat, then copy).
+
+Machine: {machine}.
+
+{table}
+
+## Reproduce
+
+```sh
+make bench
+```
+'''
+
+
+if __name__ == '__main__':
+    main()
