@@ -89,13 +89,11 @@ class ActionModule(ActionBase):
         except tomllib.TOMLDecodeError as e:
             raise ConfigError('%s is not valid TOML: %s. Nothing was changed.' % (origin, e))
 
-        # The key is never put in a message on purpose; masking it too guards against a slip.
-        store = config.get('secret_store')
-        sqlite = store.get('sqlite') if isinstance(store, dict) else None
-        key = sqlite.get('encryption_key') if isinstance(sqlite, dict) else None
-        if isinstance(key, str) and key:
-            self._secrets.append(key)
         version = args['gofer_version']
+        effective = _validate.effective_config(config, version)
+        # Messages never quote a secret key's value on purpose; masking them too guards against a slip.
+        self._secrets.extend(effective[k] for k, spec in _schema.schema_for(version)['keys'].items()
+                             if spec['secret'] and isinstance(effective.get(k), str) and effective[k])
         findings = _validate.validate(config, version=version, allow_insecure=args['allow_insecure'])
         errors = _validate.errors(findings)
         if errors:
@@ -104,7 +102,6 @@ class ActionModule(ActionBase):
                 % (origin, len(errors), '' if len(errors) == 1 else 's', '\n'.join('- ' + f.message for f in errors)),
                 findings=errors)
 
-        effective = _validate.effective_config(config, version)
         tls_files, tls_expected, tls_findings = self.tls_plan(args.get('tls_src') or {}, effective)
         findings.extend(tls_findings)
 
@@ -115,11 +112,7 @@ class ActionModule(ActionBase):
             if path != '/':
                 dirs.setdefault(path, []).append(key)
 
-        secrets = [effective[k] for k, spec in _schema.schema_for(version)['keys'].items()
-                   if spec['secret'] and effective.get(k)]
-        secrets.extend(f['content'] for f in tls_files if f['kind'] == 'key')
-        secrets.extend(v for v in args['secret_values'] if v)
-        self._secrets.extend(secrets)
+        self._secrets.extend(f['content'] for f in tls_files if f['kind'] == 'key')
         module_args = {
             'content': content,
             'dest': args['dest'],
@@ -129,7 +122,7 @@ class ActionModule(ActionBase):
             '_data_dirs': [{'path': p, 'key': ', '.join(k)} for p, k in sorted(dirs.items())],
             '_tls_files': tls_files,
             '_tls_expected': tls_expected,
-            '_secrets': secrets,
+            '_secrets': list(self._secrets),
             '_key_guard': {'db': posixpath.normpath(effective['secret_store.sqlite.path']),
                            'key': effective['secret_store.sqlite.encryption_key']},
             'accept_secret_store_data_loss': args['accept_secret_store_data_loss'],
