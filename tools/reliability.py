@@ -29,7 +29,8 @@ UNIT_GROUPS = [
     ('Encryption-key guard: a different key is refused while the secret store exists (check mode too), '
      'accepted only with accept_secret_store_data_loss; the fingerprint never holds the key',
      ('test_key_fingerprint', 'test_new_key_is_refused', 'test_new_key_is_accepted', 'test_without_a_fingerprint',
-      'test_a_secret_store_with_no_record', 'test_fingerprints_match', 'test_key_in_config')),
+      'test_a_secret_store_with_no_record', 'test_an_unreadable_fingerprint', 'test_fingerprints_match',
+      'test_key_in_config')),
     ('Atomicity: a failed rename and a run killed (SIGKILL) before the rename leave the old file; no temporary '
      'file survives the next run; a failure reports what was already done',
      ('test_a_failed_rename', 'test_a_run_killed')),

@@ -347,6 +347,7 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
 DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (ground truth §1, scheduler)
 REDACTED = '********'
 KEY_PATH = 'secret_store.sqlite.encryption_key'
+_UNKNOWN = object()
 _SECRET_LINE = re.compile(r'^(\s*"?encryption_key"?\s*=\s*).*$', re.MULTILINE)
 
 
@@ -366,6 +367,7 @@ class Placer(object):
         self.changed_paths = []
         self.diffs = []
         self.findings = []
+        self._fingerprint_matches = _UNKNOWN
         self.user = self.lookup(pwd.getpwnam, self.params['service_user'])
         self.group = self.lookup(grp.getgrnam, self.params['service_group'])
 
@@ -415,9 +417,8 @@ class Placer(object):
         fp_path = _keyguard.fingerprint_path(guard['db'])
         same, against = None, None
         if os.path.isfile(fp_path):
-            with open(fp_path) as f:
-                same, against = _keyguard.matches(guard['key'], f.read()), 'the key fingerprint in %s' % fp_path
-        elif os.path.isfile(self.params['dest']):
+            same, against = self.fingerprint_matches(), 'the key fingerprint in %s' % fp_path
+        if same is None and os.path.isfile(self.params['dest']):
             with open(self.params['dest'], 'rb') as f:
                 old = _keyguard.key_in_config(to_native(f.read(), errors='surrogate_or_replace'))
             if old is not None:
@@ -439,15 +440,23 @@ class Placer(object):
                         'accept_secret_store_data_loss to true to replace it and lose those secrets. Nothing was '
                         'changed.' % (against, loss))
 
+    def fingerprint_matches(self):
+        """Whether the recorded fingerprint is of the key given now (computed once: PBKDF2 is slow on purpose)."""
+        if self._fingerprint_matches is _UNKNOWN:
+            guard = self.params['_key_guard']
+            path = _keyguard.fingerprint_path(guard['db'])
+            self._fingerprint_matches = False
+            if os.path.isfile(path):
+                with open(path) as f:
+                    # None: the file is not a fingerprint this module can read.
+                    self._fingerprint_matches = _keyguard.matches(guard['key'], f.read())
+        return self._fingerprint_matches
+
     def key_fingerprint(self):
         guard = self.params['_key_guard']
-        if not guard:
+        if not guard or self.fingerprint_matches() is True:
             return
         fp_path = _keyguard.fingerprint_path(guard['db'])
-        if os.path.isfile(fp_path):
-            with open(fp_path) as f:
-                if _keyguard.matches(guard['key'], f.read()):
-                    return
         args = self.file_args(fp_path, None, None, '0600')
         self.place_file(fp_path, to_bytes(_keyguard.make(guard['key'])), args)
 
@@ -462,11 +471,12 @@ class Placer(object):
         if parent and parent != path and not os.path.isdir(parent):
             self.ensure_directory(parent, None, None, 0o755)
         self.touched(path, created=True)
-        if self.diffs is not None and self.module._diff:
+        if self.module._diff:
+            me = pwd.getpwuid(os.geteuid()).pw_name
             self.diffs.append({'before_header': path, 'after_header': path,
                                'before': {'path': path, 'state': 'absent'},
-                               'after': {'path': path, 'state': 'directory', 'owner': owner or 'root',
-                                         'group': group or 'root', 'mode': '%04o' % mode}})
+                               'after': {'path': path, 'state': 'directory', 'owner': owner or me,
+                                         'group': group or me, 'mode': '%04o' % mode}})
         if self.check:
             return
         os.mkdir(path, mode)

@@ -317,3 +317,17 @@ def test_a_run_killed_before_the_rename_leaves_the_old_file_and_the_next_run_cle
     assert result['changed'] is True
     assert sorted(os.listdir(dest.parent)) == ['gofer_web.toml']
     assert dest.read_text() == config_text(target)
+
+
+def test_an_unreadable_fingerprint_falls_back_to_the_placed_config(target, capsys):
+    run(capsys, guarded(target, OLD_KEY))
+    (target / 'data' / 'secrets.db').write_bytes(b'x')
+    (target / 'data' / 'secrets.db.key-fingerprint').write_text('garbage\n')
+    result, _out = run(capsys, guarded(target, KEY))
+    assert result['failed'] is True
+    assert 'differs from the key in the config on the host' in result['msg']
+    os.unlink(target / 'etc' / 'gofer' / 'gofer_web.toml')
+    result, _out = run(capsys, guarded(target, KEY))
+    assert 'failed' not in result
+    assert any('no record of the key' in w for w in warning_texts(result))
+    assert (target / 'data' / 'secrets.db.key-fingerprint').read_text().startswith('pbkdf2-sha256$')
