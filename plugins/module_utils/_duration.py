@@ -39,3 +39,11 @@ def parse_duration(value):
         raise ValueError('%r is not a duration; use whole seconds or a string such as "90s", "5m", "4380h", "1w"'
                          % value)
     return sum(int(n) * UNITS[unit] for n, unit in _PART.findall(text))
+
+
+def format_duration(seconds):
+    """The shortest exact duration string for whole seconds ("1w", "4380h", "90s"); 0 stays 0."""
+    for unit in ('w', 'd', 'h', 'm'):
+        if seconds and seconds % UNITS[unit] == 0:
+            return '%d%s' % (seconds // UNITS[unit], unit)
+    return '%ds' % seconds if seconds else 0

@@ -125,13 +125,6 @@ def parse_socket_addr(text):
     return ip, port
 
 
-def _fmt_seconds(n):
-    for unit, size in (('w', 604800), ('d', 86400), ('h', 3600), ('m', 60)):
-        if n and n % size == 0:
-            return '%d%s' % (n // size, unit)
-    return '%ds' % n
-
-
 class Validator(object):
     """One validation run. Use validate() rather than this class."""
 

@@ -71,3 +71,9 @@ def test_seconds(value, expected):
 def test_seconds_refuses(value):
     with pytest.raises(AnsibleFilterError, match='gofer.gofer.seconds'):
         seconds(value)
+
+
+@pytest.mark.parametrize('value', [0, 1, 59, 60, 90, 300, 3600, 86400, 604800, 15768000, 1209601])
+def test_format_duration_round_trips_through_seconds(value):
+    from ansible_collections.gofer.gofer.plugins.module_utils._duration import format_duration
+    assert seconds(format_duration(value)) == value
