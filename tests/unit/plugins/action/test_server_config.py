@@ -257,3 +257,20 @@ def test_operator_marked_secrets_are_masked_in_findings_and_errors(tmp_path):
     assert result['failed'] is True
     assert 'api.log_level: "********" is not a level' in result['msg']
     assert 'tok-123456' not in repr(result)
+
+
+def test_role_variables_that_mirror_module_options_keep_their_defaults():
+    import yaml
+    from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
+    with open(os.path.join(root, 'roles', 'server', 'meta', 'argument_specs.yml')) as f:
+        role = yaml.safe_load(f)['argument_specs']['main']['options']
+    module = _argspec.user_options()
+    mirrored = {'gofer_config_dest': 'dest', 'gofer_schema_version': 'gofer_version',
+                'gofer_service_user': 'service_user', 'gofer_service_group': 'service_group',
+                'gofer_allow_insecure': 'allow_insecure', 'gofer_config_backup': 'backup',
+                'gofer_accept_secret_store_data_loss': 'accept_secret_store_data_loss',
+                'gofer_secret_values': 'secret_values'}
+    for variable, option in mirrored.items():
+        for field in ('type', 'default', 'choices', 'elements'):
+            assert role[variable].get(field) == module[option].get(field), (variable, field)
