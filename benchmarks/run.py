@@ -67,6 +67,9 @@ def write_inventory(work, names, tls_dir, collection_root):
         'collection_root': collection_root,
         'baseline_template': os.path.join(collection_root, 'roles', 'server', 'templates', 'gofer_web.toml.j2'),
         'gofer_secret_store_sqlite_encryption_key': KEY,
+        # The config only, as the conventional role places it; the benchmark containers have no systemd.
+        'gofer_install': False,
+        'gofer_manage_service': False,
         'gofer_allow_insecure': True,
         'gofer_server_use_tls': True,
         'gofer_external_events_use_tls': False,

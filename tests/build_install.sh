@@ -18,6 +18,7 @@ export ANSIBLE_COLLECTIONS_PATH="$work/installed"
 "$bin/ansible-doc" gofer.gofer.server_config | grep -q 'accept_secret_store_data_loss'
 "$bin/ansible-doc" -t filter gofer.gofer.toml_value | grep -q 'TOML'
 "$bin/ansible-doc" -t role gofer.gofer.server | grep -q 'gofer_secret_store_sqlite_encryption_key'
+"$bin/ansible-doc" -t role gofer.gofer.server | grep -q 'gofer_binary_checksum'
 for run in first second; do
   ANSIBLE_LOCALHOST_WARNING=false "$bin/ansible-playbook" -i localhost, -c local \
     -e "work=$work/target" -e "run=$run" "$root/playbooks/installed_smoke.yml" > "$work/$run.log" \

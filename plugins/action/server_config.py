@@ -14,7 +14,7 @@ try:
 except ImportError:  # Python < 3.11
     import tomli as tomllib
 
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
@@ -55,6 +55,10 @@ class ActionModule(ActionBase):
         _validation, args = self.validate_argument_spec(
             argument_spec=spec, mutually_exclusive=_argspec.MUTUALLY_EXCLUSIVE,
             required_one_of=_argspec.REQUIRED_ONE_OF)
+        try:
+            _schema.schema_for(args['gofer_version'])
+        except ValueError as e:
+            raise AnsibleActionFail('gofer_version: %s.' % e)
         # Values to mask in everything this action returns; the module masks its own output.
         self._secrets = [v for v in args['secret_values'] if v]
         try:

@@ -8,7 +8,7 @@ arguments with it) and the module. PRIVATE to the gofer.gofer collection."""
 
 from __future__ import annotations
 
-from ansible_collections.gofer.gofer.plugins.module_utils._schema import DEFAULT_VERSION, VERSIONS
+from ansible_collections.gofer.gofer.plugins.module_utils._schema import DEFAULT_VERSION
 
 DEFAULT_DEST = '/etc/gofer/gofer_web.toml'
 
@@ -23,7 +23,7 @@ def user_options():
         content=dict(type='str', no_log=True),
         src=dict(type='path'),
         dest=dict(type='path', default=DEFAULT_DEST),
-        gofer_version=dict(type='str', default=DEFAULT_VERSION, choices=list(VERSIONS)),
+        gofer_version=dict(type='str', default=DEFAULT_VERSION),
         service_user=dict(type='str', default='gofer'),
         service_group=dict(type='str', default='gofer'),
         allow_insecure=dict(type='bool', default=False),

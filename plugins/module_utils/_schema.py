@@ -15,6 +15,8 @@ the Gofer source at the tag named in SOURCE (see docs/ground truth notes).
 
 from __future__ import annotations
 
+import re
+
 # Value types, as Gofer's strict serde/figment extraction sees them.
 BOOL = 'bool'
 U64 = 'u64'        # non-negative TOML integer; no strings, floats or booleans
@@ -293,13 +295,16 @@ DEFAULT_VERSION = '0.7'
 VERSIONS = sorted(SCHEMAS)
 
 
+_VERSION = re.compile(r'^v?([0-9]+\.[0-9]+)(\.[0-9]+)?$')
+
+
 def schema_for(version):
-    """Return the schema dict for a Gofer version such as '0.7' or '0.7.3'."""
-    short = '.'.join(str(version).lstrip('v').split('.')[:2])
-    try:
-        return SCHEMAS[short]
-    except KeyError:
-        raise ValueError('Gofer version %r is not supported; supported: %s' % (version, ', '.join(VERSIONS)))
+    """Return the schema dict for a Gofer version: a release line such as '0.7', or a release such as '0.7.3'."""
+    match = _VERSION.match(str(version))
+    if not match or match.group(1) not in SCHEMAS:
+        raise ValueError('Gofer version "%s" is not supported; give a release line (%s) or a release of one, '
+                         'such as "%s.3"' % (str(version)[:40], ', '.join(VERSIONS), VERSIONS[-1]))
+    return SCHEMAS[match.group(1)]
 
 
 def defaults_tree(version=DEFAULT_VERSION):

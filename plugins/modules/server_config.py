@@ -57,11 +57,12 @@ options:
     default: /etc/gofer/gofer_web.toml
   gofer_version:
     description:
-      - The Gofer server version whose schema the config is validated against.
-      - V(0.7) covers v0.7.0 to v0.7.3.
+      - The Gofer server version whose schema the config is validated against, as a release line (V(0.7)) or a
+        release of one (V(0.7.3), the form the role's C(gofer_version) takes).
+      - Supported release lines are V(0.7), which covers v0.7.0 to v0.7.3. Any other value fails the task before
+        the host is touched.
     type: str
     default: '0.7'
-    choices: ['0.7']
   service_user:
     description:
       - The system user the Gofer server runs as. It owns the data directories and the TLS files placed here.
@@ -279,6 +280,15 @@ created:
   type: list
   elements: str
   sample: [/var/lib/gofer, /var/lib/gofer/logs, /etc/gofer/gofer_web.toml]
+data_dirs:
+  description:
+    - The directories the config names that Gofer writes to (the parents of the sqlite files and the task logs
+      directory), created when missing. A systemd unit with C(ProtectSystem=strict) needs exactly these in
+      C(ReadWritePaths=); the role C(gofer.gofer.server) writes them there.
+  returned: success
+  type: list
+  elements: str
+  sample: [/var/lib/gofer, /var/lib/gofer/logs]
 changed_paths:
   description: Every path whose content, owner, group or mode was changed (or would be), created ones included.
   returned: success
@@ -657,6 +667,7 @@ class Placer(object):
             'config_changed': config_changed,
             'created': self.created,
             'changed_paths': self.changed_paths,
+            'data_dirs': [item['path'] for item in self.params['_data_dirs'] or []],
             'docker': docker,
             'findings': self.findings,
         }

@@ -1,26 +1,48 @@
 #!/usr/bin/env bash
 # Build the Debian test images molecule runs on. No registry is reachable here, so they come
 # from debootstrap + docker import. An image that already exists is kept.
-#   tests/images/build.sh [bookworm|bullseye ...]   (default: both)
+#   tests/images/build.sh [bookworm|bullseye|bookworm-systemd ...]   (default: all three)
+# bookworm-systemd runs systemd as PID 1 under
+#   docker run --tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup:ro IMAGE
+# (no --privileged: it is refused on these machines).
 set -euo pipefail
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(bookworm bullseye)
+[ ${#suites[@]} -gt 0 ] || suites=(bookworm bullseye bookworm-systemd)
 if ! command -v debootstrap >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 fi
-for suite in "${suites[@]}"; do
-  image="gofer-test/debian:$suite"
+build() {
+  local name=$1
+  local image="gofer-test/debian:$name"
   if docker image inspect "$image" >/dev/null 2>&1; then
     echo "$image: present"
-    continue
+    return
   fi
-  root=$(mktemp -d)
-  trap 'rm -rf "$root"' EXIT
-  echo "$image: debootstrap $suite (about a minute)"
   # python3 for Ansible; openssl only so that tests can inspect placed certificates.
-  debootstrap --variant=minbase --include=python3,openssl "$suite" "$root" >/dev/null
-  tar -C "$root" -c . | docker import -c 'CMD ["sleep", "infinity"]' - "$image" >/dev/null
+  local include=python3,openssl suite=$name
+  local -a changes=(-c 'CMD ["sleep", "infinity"]')
+  if [ "$name" = bookworm-systemd ]; then
+    suite=bookworm
+    # libssl3 and ca-certificates are what the role installs for Gofer; present here so that
+    # converging does not depend on a package mirror.
+    include+=,systemd,systemd-sysv,dbus,libssl3,ca-certificates
+    changes=(-c 'CMD ["/sbin/init"]' -c 'ENV container=docker')
+  fi
+  local root
+  root=$(mktemp -d)
+  echo "$image: debootstrap $suite (about a minute)"
+  debootstrap --variant=minbase --include="$include" "$suite" "$root" >/dev/null
+  if [ "$name" = bookworm-systemd ]; then
+    # Nothing in a test container needs these, and some cannot start without privileges.
+    for unit in systemd-remount-fs.service systemd-udevd.service systemd-udev-trigger.service \
+                getty.target console-getty.service systemd-logind.service; do
+      ln -sf /dev/null "$root/etc/systemd/system/$unit"
+    done
+  fi
+  tar -C "$root" -c . | docker import "${changes[@]}" - "$image" >/dev/null
   rm -rf "$root"
-  trap - EXIT
   echo "$image: built"
+}
+for name in "${suites[@]}"; do
+  build "$name"
 done

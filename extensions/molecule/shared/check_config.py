@@ -35,7 +35,7 @@ def main():
         values = dict(yaml.safe_load(f), **data['vars'])
     placed = tomllib.loads(data['toml'])
     problems = []
-    for path, spec in schema.schema_for(values.get('gofer_schema_version', '0.7'))['keys'].items():
+    for path, spec in schema.schema_for(values.get('gofer_version') or '0.7')['keys'].items():
         node = placed
         for part in path.split('.'):
             node = node.get(part, KeyError) if isinstance(node, dict) else KeyError

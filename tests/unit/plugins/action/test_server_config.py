@@ -143,7 +143,8 @@ def test_src_not_utf8(tmp_path):
     ({'content': GOOD, 'src': 'x.toml'}, 'mutually exclusive'),
     ({}, 'one of the following is required'),
     ({'content': GOOD, 'dset': '/etc/x'}, 'dset'),
-    ({'content': GOOD, 'gofer_version': '0.9'}, 'gofer_version'),
+    ({'content': GOOD, 'gofer_version': '0.9'}, 'gofer_version: Gofer version "0.9" is not supported'),
+    ({'content': GOOD, 'gofer_version': '0.7.x'}, 'gofer_version: Gofer version "0.7.x" is not supported'),
 ])
 def test_bad_task_arguments(tmp_path, args, fragment):
     with pytest.raises(AnsibleActionFail, match=fragment):
@@ -266,7 +267,7 @@ def test_role_variables_that_mirror_module_options_keep_their_defaults():
     with open(os.path.join(root, 'roles', 'server', 'meta', 'argument_specs.yml')) as f:
         role = yaml.safe_load(f)['argument_specs']['main']['options']
     module = _argspec.user_options()
-    mirrored = {'gofer_config_dest': 'dest', 'gofer_schema_version': 'gofer_version',
+    mirrored = {'gofer_config_dest': 'dest',
                 'gofer_service_user': 'service_user', 'gofer_service_group': 'service_group',
                 'gofer_allow_insecure': 'allow_insecure', 'gofer_config_backup': 'backup',
                 'gofer_accept_secret_store_data_loss': 'accept_secret_store_data_loss',

@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A STAND-IN for the Gofer binary, owned by this collection's tests. It is not Gofer.
+
+The real Gofer binary cannot be built or downloaded on the machines these tests run on, so the
+role's install, service, upgrade and rollback paths are exercised with this program instead. It
+copies only the outside of Gofer that the role relies on, as ground-truth.md describes it:
+
+- ``gofer --version`` prints ``gofer <version>`` (clap's ``#[command(version)]`` in Gofer's CLI);
+- ``gofer service start`` reads only /etc/gofer/gofer_web.toml, creates the sqlite files but not
+  their directories (exit 101 when a directory is missing or not writable, as Gofer panics), needs
+  /var/run/docker.sock and the two standard extension images (exit 1 otherwise), and answers
+  ``GET /api/system/metadata`` with the header ``gofer-api-version: v0`` on server.bind_address.
+
+Tests write variants of it by replacing the two markers below: VERSION, and BEHAVIOUR, one of
+``serve`` (comes up), ``exit`` (exits at once with status 1) and ``hang`` (starts, never answers).
+"""
+
+import http.client
+import http.server
+import json
+import os
+import signal
+import socket
+import sys
+import time
+import tomllib
+
+VERSION = '@VERSION@'
+BEHAVIOUR = '@BEHAVIOUR@'
+CONFIG = '/etc/gofer/gofer_web.toml'
+DOCKER_SOCKET = '/var/run/docker.sock'
+IMAGES = ('ghcr.io/clintjedwards/gofer/extensions/cron:latest',
+          'ghcr.io/clintjedwards/gofer/extensions/interval:latest')
+DEFAULTS = {'server.bind_address': '0.0.0.0:8080', 'server.storage_path': '/tmp/gofer.db',
+            'object_store.sqlite.path': '/tmp/gofer_objects.db',
+            'secret_store.sqlite.path': '/tmp/gofer_secrets.db'}
+
+
+def log(message):
+    print('gofer stand-in %s: %s' % (VERSION, message), file=sys.stderr, flush=True)
+
+
+def setting(config, dotted):
+    node = config
+    for part in dotted.split('.'):
+        if not isinstance(node, dict) or part not in node:
+            return DEFAULTS[dotted]
+        node = node[part]
+    return node
+
+
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__('localhost', timeout=10)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+
+
+def docker_get(path):
+    conn = UnixConnection(DOCKER_SOCKET)
+    conn.request('GET', path)
+    response = conn.getresponse()
+    response.read()
+    return response.status
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path != '/api/system/metadata':
+            return self.answer(404, {'message': 'not found'})
+        if self.headers.get('gofer-api-version') != 'v0':
+            return self.answer(400, {'message': 'missing gofer-api-version header'})
+        return self.answer(200, {'commit': 'stand-in', 'semver': VERSION})
+
+    def answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, fmt, *args):
+        log(fmt % args)
+
+
+def start():
+    if BEHAVIOUR == 'exit':
+        log('exiting at once (the "exit" variant)')
+        return 1
+    try:
+        with open(CONFIG, 'rb') as f:
+            config = tomllib.load(f)
+    except FileNotFoundError:
+        config = {}
+    for key in ('server.storage_path', 'object_store.sqlite.path', 'secret_store.sqlite.path'):
+        try:
+            with open(setting(config, key), 'a'):
+                pass
+        except OSError as e:
+            log('panicked: could not create %s: %s' % (key, e))
+            return 101
+    try:
+        if docker_get('/_ping') != 200:
+            raise OSError('docker did not answer /_ping')
+        for image in IMAGES:
+            if docker_get('/images/%s/json' % image) != 200:
+                log('Could not start extensions: NoSuchImage %s' % image)
+                return 1
+    except OSError as e:
+        log('Could not initialize scheduler: %s' % e)
+        return 1
+    if BEHAVIOUR == 'hang':
+        log('started, never answering (the "hang" variant)')
+        while True:
+            time.sleep(3600)
+    host, port = setting(config, 'server.bind_address').rsplit(':', 1)
+    host = host.strip('[]')
+    server_class = http.server.HTTPServer
+    if ':' in host:
+        server_class = type('Server6', (http.server.HTTPServer,), {'address_family': socket.AF_INET6})
+    server = server_class((host, int(port)), Handler)
+    log('serving on %s as uid %d' % (setting(config, 'server.bind_address'), os.getuid()))
+    server.serve_forever()
+    return 0
+
+
+def main(argv):
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if argv[1:] == ['--version']:
+        print('gofer %s' % VERSION)
+        return 0
+    if argv[1:] == ['service', 'start']:
+        return start()
+    print('usage: gofer --version | gofer service start', file=sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
