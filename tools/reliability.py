@@ -26,19 +26,41 @@ DOC = os.path.join(ROOT, 'docs', 'reliability.md')
 
 # Unit tests behind each guarantee, by name prefix.
 UNIT_GROUPS = [
-    ('Encryption-key guard: a different key is refused while the secret store exists (check mode too), '
-     'accepted only with accept_secret_store_data_loss; the fingerprint never holds the key',
-     ('test_key_fingerprint', 'test_new_key_is_refused', 'test_new_key_is_accepted', 'test_without_a_fingerprint',
-      'test_a_secret_store_with_no_record', 'test_an_unreadable_fingerprint', 'test_fingerprints_match',
-      'test_key_in_config')),
-    ('Atomicity: a failed rename and a run killed (SIGKILL) before the rename leave the old file; no temporary '
-     'file survives the next run; a failure reports what was already done',
-     ('test_a_failed_rename', 'test_a_run_killed')),
-    ('Check mode on a fresh target changes nothing and reports what the real run then creates',
-     ('test_check_mode_on_a_fresh_target',)),
-    ('Secrets in module output: diffs mask old and new keys; TLS private keys never shown; marked values masked',
-     ('test_diff_masks', 'test_tls_files_are_placed_with_modes_and_key_is_never_shown',
-      'test_operator_marked_secrets', 'test_errors_never_echo')),
+    ('Encryption-key guard: a different key is refused while the secret store exists (check mode too), accepted only '
+     'with accept_secret_store_data_loss; the record lives in root\'s directory, is bound to the placed config and '
+     'never holds the key; without a valid record the placed config is read as TOML on the controller',
+     ('test_key_record', 'test_new_key_is_refused', 'test_new_key_is_accepted', 'test_without_a_record',
+      'test_a_record_that_does_not_match', 'test_a_secret_store_with_no_record', 'test_the_key_guard_reads',
+      'test_key_guard_verdicts', 'test_a_store_path_through_a_link')),
+    ('Hostile key records (huge iteration counts, overflowing numbers, non-ASCII, bytes that are not UTF-8, deep '
+     'nesting, writable by others) are "unknown", never a crash or a hang',
+     ('test_a_hostile_record', 'test_a_record_with_bytes', 'test_a_record_others_could_write')),
+    ('Paths on the target: a symlinked config or TLS file is refused and not followed; a sqlite path that is a '
+     'directory is refused; a relative dest and a mode others can read are refused',
+     ('test_a_symlinked_dest', 'test_a_symlinked_tls_key', 'test_a_sqlite_path_that_is_a_directory',
+      'test_a_relative_dest', 'test_a_mode_others_can_read')),
+    ('Atomicity and concurrency: a failed rename and a run killed (SIGKILL) before the rename leave the old file; '
+     'this module\'s stale temporary files are swept on every run, and only its own; a second run waits for the '
+     'lock; a backup is never more readable than the new file',
+     ('test_a_failed_rename', 'test_a_run_killed', 'test_stale_temporary_files', 'test_a_second_run_waits',
+      'test_a_backup_is_never')),
+    ('Honest results: a failure reports what was already done and nothing it did not do; certificate bytes are '
+     'placed exactly; check mode on a fresh target reports what the real run creates, each directory once',
+     ('test_a_failure_reports', 'test_a_dest_that_could_not_be_written', 'test_certificate_bytes',
+      'test_check_mode_on_a_fresh_target', 'test_check_mode_diff_shows')),
+    ('Secrets in output: the diff masks old and new keys by their parsed value in every TOML form; values under '
+     '[secret_store] of any shape, malformed PEM keys and TLS private keys are never shown; marked values masked',
+     ('test_the_diff_masks', 'test_a_previous_file_that_is_not_toml', 'test_diff_hands',
+      'test_values_under_secret_store', 'test_a_value_in_a_secrets_place', 'test_a_malformed_pem_header',
+      'test_tls_files_are_placed_with_modes_and_key_is_never_shown', 'test_operator_marked_secrets',
+      'test_errors_never_echo')),
+    ('Hostile numbers and nesting: inf, nan, integers of thousands of digits, tables, arrays and dotted keys '
+     'nested thousands deep are errors naming the key (or the nesting), never exceptions',
+     ('test_non_finite_floats', 'test_an_integer_of_thousands', 'test_an_integer_too_long', 'test_deep_nesting')),
+    ('Where the validator follows what the real v0.7.3 did (ground truth §9): empty log level, port 0, a sqlite '
+     'path that is or becomes a directory',
+     ('test_empty_log_level', 'test_port_zero', 'test_the_fix_for_a_bad_address',
+      'test_a_sqlite_path_that_this_config_makes', 'test_sqlite_paths_that_cannot')),
 ]
 PROPERTIES = [
     ('round_trip', 'Random host vars (every key; strings of any Unicode incl. quotes, backslashes, newlines, control '
@@ -46,6 +68,9 @@ PROPERTIES = [
     ('no_crash', 'Random parsed TOML (nested tables, arrays, floats, NaN, huge integers, datetimes) gives findings, '
                  'never an exception'),
     ('wrong_type', 'A value of a wrong type at a random key is an error naming that key'),
+    ('raw_text', 'Random raw TOML text through the action plugin (tables, dotted and quoted keys, inline tables, '
+                 'arrays and dotted keys nested up to 3000 deep, inf, nan, integers of up to 5000 digits, broken '
+                 'strings, a secret in every string form) is refused or placed: never an exception, never the secret'),
 ]
 
 
@@ -87,8 +112,13 @@ def render(data, tests):
     sec = data['secrets_output']
     lines += ['A playbook runs the role and the module with `-vvv --diff`: a first converge with TLS files, a key',
               'change accepted with `accept_secret_store_data_loss`, a key change refused by the guard, and a config',
-              'refused by validation. The whole output is searched for every secret (the keys, an operator-marked',
-              'value, each line of the TLS private key) and the config directory for backup names holding one.', '',
+              'refused by validation; then the key written in every form TOML allows (dotted key, inline table, quoted',
+              'name, escapes, multi-line string) through accepted key changes with diffs, a refusal decided by reading',
+              'the placed config as TOML, a secret of the wrong shape, and a private key with a malformed PEM header.',
+              'The whole output is searched for every secret (the keys as parsed and as written, an operator-marked',
+              'value, the wrong-shaped secret, each line of both private keys) and the config directory for backup',
+              'names holding one. The figures hold for these inputs; other forms of input are covered by the property',
+              'below.', '',
               '| secrets searched | hits |', '|---:|---:|',
               '| %d | %d |' % (sec['secrets'], sec['hits']), '',
               'The search fails the run when the output is shorter than 500 lines (a run that printed nothing proves '

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 try:
     import tomllib
@@ -23,14 +24,29 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 from ansible_collections.gofer.gofer.plugins.module_utils import _tls
 from ansible_collections.gofer.gofer.plugins.module_utils import _validate
+from ansible_collections.gofer.gofer.plugins.module_utils import _view
 
 # The sqlite files whose parent directory Gofer needs but never creates (ground truth §2.4),
 # and the task log directory it never creates.
-SQLITE_KEYS = ('server.storage_path', 'secret_store.sqlite.path', 'object_store.sqlite.path')
+SQLITE_KEYS = _validate.SQLITE_KEYS
 DIRECTORY_KEYS = ('api.task_execution_logs_dir',)
+_MASK = _view.MASK
 
 
-_MASK = '********'
+def others_can_read(mode):
+    """Whether a file mode, octal or symbolic as Ansible takes it, gives other users read access."""
+    if isinstance(mode, int):
+        return bool(mode & 0o004)
+    text = str(mode)
+    if re.match(r'^0?[0-7]{1,4}$', text):
+        return bool(int(text, 8) & 0o004)
+    for clause in text.split(','):
+        match = re.match(r'^([ugoa]*)([-+=].*)$', clause)
+        if not match or (match.group(1) and not set('oa') & set(match.group(1))):
+            continue
+        if any(op in '+=' and 'r' in perms for op, perms in re.findall(r'([-+=])([rwxXstugo]*)', match.group(2))):
+            return True
+    return False
 
 
 class ConfigError(Exception):
@@ -70,12 +86,65 @@ class ActionModule(ActionBase):
 
         module_result = self._execute_module(module_name='gofer.gofer.server_config', module_args=plan['args'],
                                              task_vars=task_vars)
+        if '_gofer_old_config' in module_result:
+            # The key guard needs the key of the config on the host, which only the controller can parse.
+            # The text is read here and never returned.
+            plan['args']['_old_key'] = self.old_key_verdict(module_result.pop('_gofer_old_config'),
+                                                            plan['args']['_key_guard']['key'])
+            module_result = self._execute_module(module_name='gofer.gofer.server_config',
+                                                 module_args=plan['args'], task_vars=task_vars)
+        module_result.pop('_gofer_old_config', None)
+        texts = module_result.pop('_gofer_config_texts', None)
+        if 'diff' in module_result:
+            texts = dict(texts or {}, after=plan['args']['content'])
+            module_result['diff'] = [self.config_diff(d, texts) if d.get('_gofer_config') else d
+                                     for d in module_result['diff']]
         result.update(module_result)
         result['findings'] = [self.masked(f) for f in plan['findings']] + module_result.get('findings', [])
         warnings = [self.mask(f.message) for f in plan['findings'] if f.level == _validate.WARNING]
         if warnings:
             result['warnings'] = warnings + list(result.get('warnings') or [])
         return result
+
+    def old_key_verdict(self, text, key):
+        """'same' or 'different' when the placed config's key can be read as TOML, else 'unknown'."""
+        old = self.parse_quietly(text)
+        if old is None:
+            return 'unknown'
+        value = (old.get('secret_store') or {}).get('sqlite') if isinstance(old.get('secret_store'), dict) else None
+        value = value.get('encryption_key') if isinstance(value, dict) else None
+        if not isinstance(value, str):
+            return 'unknown'
+        # The module masks the key given now wherever it appears in its output, so the same key arrives masked.
+        return 'same' if value in (key, _MASK) else 'different'
+
+    @staticmethod
+    def parse_quietly(text):
+        try:
+            parsed = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError, ValueError):  # ValueError: integers of > 4300 digits
+            return None
+        return None if _view.too_deep(parsed) else parsed
+
+    def config_diff(self, entry, texts):
+        """The config's diff, rendered from the parsed texts with every value under [secret_store] masked."""
+        entry = {k: v for k, v in entry.items() if k != '_gofer_config'}
+        texts = texts or {}
+        parsed = {side: self.parse_quietly(texts[side]) if texts.get(side) is not None else None
+                  for side in ('before', 'after')}
+        views = []
+        for side, other in (('before', 'after'), ('after', 'before')):
+            text = texts.get(side)
+            if text is None:
+                views.append('')
+            elif parsed[side] is None:
+                views.append('(%d bytes that are not a TOML config Gofer could read; not shown)\n' % len(text))
+            else:
+                views.append(self.mask(_view.masked_lines(parsed[side], self._secrets, parsed[other])))
+        if views[0] == views[1] and texts.get('before') != texts.get('after'):
+            views[1] += '# (only comments or layout changed)\n'
+        entry.update(before=views[0], after=views[1])
+        return entry
 
     def mask(self, text):
         for secret in sorted(self._secrets, key=len, reverse=True):
@@ -88,16 +157,26 @@ class ActionModule(ActionBase):
     # -- controller work, all before the host is touched ----------------------
     def plan(self, args):
         content, origin = self.read_config(args)
+        self.check_target_options(args)
         try:
             config = tomllib.loads(content)
         except tomllib.TOMLDecodeError as e:
             raise ConfigError('%s is not valid TOML: %s. Nothing was changed.' % (origin, e))
+        except RecursionError:
+            config = None
+        except ValueError:
+            # Python refuses to read integers of more than 4300 digits (int_max_str_digits).
+            raise ConfigError('%s holds a number of thousands of digits, which cannot be read; a Gofer integer has at '
+                              'most 19 digits. Nothing was changed.' % origin)
+        if config is None or _view.too_deep(config):
+            raise ConfigError('%s nests tables or arrays more than %d levels deep; a Gofer config has at most 3. '
+                              'Nothing was changed.' % (origin, _view.MAX_DEPTH))
 
         version = args['gofer_version']
+        # Messages never quote a secret's value on purpose; masking every string under [secret_store], whatever
+        # its shape, guards against a slip.
+        self._secrets.extend(_view.secret_strings(config))
         effective = _validate.effective_config(config, version)
-        # Messages never quote a secret key's value on purpose; masking them too guards against a slip.
-        self._secrets.extend(effective[k] for k, spec in _schema.schema_for(version)['keys'].items()
-                             if spec['secret'] and isinstance(effective.get(k), str) and effective[k])
         findings = _validate.validate(config, version=version, allow_insecure=args['allow_insecure'])
         errors = _validate.errors(findings)
         if errors:
@@ -117,6 +196,7 @@ class ActionModule(ActionBase):
                 dirs.setdefault(path, []).append(key)
 
         self._secrets.extend(f['content'] for f in tls_files if f['kind'] == 'key')
+        sqlite_files = [{'path': posixpath.normpath(effective[k]), 'key': k} for k in SQLITE_KEYS]
         module_args = {
             'content': content,
             'dest': args['dest'],
@@ -126,6 +206,8 @@ class ActionModule(ActionBase):
             '_data_dirs': [{'path': p, 'key': ', '.join(k)} for p, k in sorted(dirs.items())],
             '_tls_files': tls_files,
             '_tls_expected': tls_expected,
+            '_sqlite_files': sqlite_files,
+            'account_created_earlier': args['account_created_earlier'],
             '_secrets': list(self._secrets),
             '_key_guard': {'db': posixpath.normpath(effective['secret_store.sqlite.path']),
                            'key': effective['secret_store.sqlite.encryption_key']},
@@ -135,6 +217,19 @@ class ActionModule(ActionBase):
             if args.get(name) is not None:
                 module_args[name] = args[name]
         return {'args': module_args, 'findings': findings}
+
+    @staticmethod
+    def check_target_options(args):
+        dest = args['dest']
+        if not posixpath.isabs(dest) or '\x00' in dest:
+            raise ConfigError('dest: "%s" is not an absolute path on the target; a relative one would land wherever '
+                              'the module happens to run. Give an absolute path such as /etc/gofer/gofer_web.toml. '
+                              'Nothing was changed.' % _validate.clip(dest))
+        mode = args.get('mode')
+        if mode is not None and not args['allow_insecure'] and others_can_read(mode):
+            raise ConfigError('mode: %s lets every user on the host read the config, which holds the secret store\'s '
+                              'encryption key. Use 0640 (the default) or 0600, or set allow_insecure. Nothing was '
+                              'changed.' % _validate.clip(str(mode)))
 
     def read_config(self, args):
         content, src = args.get('content'), args.get('src')
@@ -175,8 +270,9 @@ class ActionModule(ActionBase):
                 if sources.get(part):
                     data, _path = self.read_source(sources[part], 'tls_src.%s.%s' % (section, part))
                     loaded[part] = data
+                    # latin-1 maps every byte to one character: the module writes back exactly these bytes.
                     files.append({'path': paths[part], 'key': config_key, 'kind': part,
-                                  'content': data.decode('ascii', 'replace')})
+                                  'content': data.decode('latin-1')})
                 else:
                     expected.append({'path': paths[part], 'key': config_key})
             if len(loaded) == 2:

@@ -31,6 +31,7 @@ def user_options():
         backup=dict(type='bool', default=False),
         accept_secret_store_data_loss=dict(type='bool', default=False),
         secret_values=dict(type='list', elements='str', default=[], no_log=True),
+        account_created_earlier=dict(type='bool', default=False),
     )
 
 
@@ -42,6 +43,8 @@ def module_options():
         # _secrets, whose values Ansible masks everywhere in the module's output.
         _data_dirs=dict(type='raw'),
         _tls_files=dict(type='raw', no_log=False),
+        _sqlite_files=dict(type='raw'),
+        _old_key=dict(type='str', choices=['same', 'different', 'unknown'], no_log=False),
         _tls_expected=dict(type='raw'),
         _key_guard=dict(type='raw', no_log=False),  # its key is in _secrets, masked
         _secrets=dict(type='raw', no_log=True),

@@ -7,9 +7,13 @@
 
 PRIVATE to the gofer.gofer collection. Standard library only (it runs on the target).
 
-Gofer encrypts every stored secret with secret_store.sqlite.encryption_key and cannot
-decrypt them with another key, so the module keeps a salted PBKDF2 fingerprint of the key
-beside the database and refuses a different key while the database exists.
+Gofer encrypts every stored secret with secret_store.sqlite.encryption_key and cannot decrypt them with another
+key, so the module refuses a different key while the database exists. It keeps a record of the key beside the
+config (root's directory, not the service account's data directory): a salted PBKDF2 digest, bound to the
+sha256 of the config file it was written with and to the real path of the database. A record that does not match
+the config on disk is stale (a run died between the two writes) and is ignored: the key in the placed config,
+parsed on the controller, decides instead. Everything read here is treated as hostile: bounded, validated, and
+"unknown" rather than an exception when it is not exactly what this module writes.
 """
 
 from __future__ import annotations
@@ -19,52 +23,84 @@ import hmac
 import json
 import os
 import re
+import stat
 
-SUFFIX = '.key-fingerprint'
-# The fingerprint file is root-only 0600 beside a config that holds the key itself, so the work
-# factor only has to stop casual reversal; it is paid on every run, on every host.
 ITERATIONS = 10000
-_LINE = re.compile(r'^\s*"?encryption_key"?\s*=\s*(.+?)\s*(?:#.*)?$', re.MULTILINE)
+MAX_RECORD = 4096
+_HEX = re.compile(r'^[0-9a-f]+$')
+FIELDS = {'version', 'kdf', 'iterations', 'salt', 'digest', 'config_sha256', 'db'}
 
 
-def fingerprint_path(db_path):
-    return db_path + SUFFIX
+def record_path(dest):
+    """The record lives beside the config, in root's directory."""
+    return os.path.join(os.path.dirname(dest), '.%s.keyguard' % os.path.basename(dest))
 
 
-def make(key, salt=None):
+def _digest(key, salt):
+    return hashlib.pbkdf2_hmac('sha256', key.encode('utf-8', 'surrogatepass'), salt, ITERATIONS).hex()
+
+
+def make(key, config_sha256, db, salt=None):
     salt = salt if salt is not None else os.urandom(16)
-    digest = hashlib.pbkdf2_hmac('sha256', key.encode('utf-8'), salt, ITERATIONS)
-    return 'pbkdf2-sha256$%d$%s$%s\n' % (ITERATIONS, salt.hex(), digest.hex())
+    return json.dumps({'version': 2, 'kdf': 'pbkdf2-sha256', 'iterations': ITERATIONS, 'salt': salt.hex(),
+                       'digest': _digest(key, salt), 'config_sha256': config_sha256, 'db': db},
+                      sort_keys=True) + '\n'
 
 
-def matches(key, text):
-    """True or False when text is a fingerprint, None when it cannot be read."""
+def read(path):
+    """The record at path as a dict, or None when it is missing, not root's own regular file, or malformed."""
     try:
-        scheme, iterations, salt, digest = text.strip().split('$')
-        if scheme != 'pbkdf2-sha256':
-            return None
-        actual = hashlib.pbkdf2_hmac('sha256', key.encode('utf-8'), bytes.fromhex(salt), int(iterations))
-    except ValueError:
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
+    except OSError:
         return None
-    return hmac.compare_digest(actual.hex(), digest)
-
-
-def key_in_config(text):
-    """The encryption_key of a gofer_web.toml already on the host, or None when it cannot be read.
-
-    Targets may have no TOML parser, so this reads the one line the key is on: a basic string
-    (JSON-compatible escapes) or a literal string.
-    """
-    found = _LINE.findall(text)
-    if len(found) != 1:
-        return None
-    value = found[0]
-    if value.startswith("'") and value.endswith("'") and len(value) >= 2:
-        return value[1:-1]
-    if value.startswith('"') and value.endswith('"'):
-        try:
-            decoded = json.loads(value)
-        except ValueError:
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
             return None
-        return decoded if isinstance(decoded, str) else None
-    return None
+        data = os.read(fd, MAX_RECORD + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_RECORD:
+        return None
+    try:
+        record = json.loads(data.decode('ascii'))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict) or set(record) != FIELDS:
+        return None
+    checks = (record['version'] == 2 and record['kdf'] == 'pbkdf2-sha256'
+              and isinstance(record['iterations'], int) and not isinstance(record['iterations'], bool)
+              and record['iterations'] == ITERATIONS
+              and all(isinstance(record[k], str) for k in ('salt', 'digest', 'config_sha256', 'db'))
+              and len(record['salt']) == 32 and len(record['digest']) == 64 and len(record['config_sha256']) == 64
+              and all(_HEX.match(record[k]) for k in ('salt', 'digest', 'config_sha256'))
+              and 0 < len(record['db']) <= 4096)
+    return record if checks else None
+
+
+def matches(key, record):
+    """Whether key is the key the record was made from."""
+    return hmac.compare_digest(_digest(key, bytes.fromhex(record['salt'])), record['digest'])
+
+
+def file_sha256(path):
+    """sha256 of a regular file (not followed through a link), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        digest = hashlib.sha256()
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return digest.hexdigest()
+            digest.update(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

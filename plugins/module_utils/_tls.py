@@ -12,6 +12,7 @@ package, which only the controller has to have.
 from __future__ import annotations
 
 import datetime
+import re
 
 # Per section: when Gofer reads its tls_cert_path/tls_key_path (ground truth §2.3), as
 # (predicate on the flat effective config, explanation when it does not).
@@ -59,9 +60,13 @@ def check_pair(cert_pem, key_pem, cert_name, key_name, now=None):
     blocks = key_pem.count(b'-----BEGIN ')
     if b'-----BEGIN PRIVATE KEY-----' not in key_pem or blocks != 1:
         # rustls_pemfile::pkcs8_private_keys reads only unencrypted PKCS#8 (ground truth §2.3).
-        if blocks:
-            label = key_pem.split(b'-----BEGIN ', 1)[1].split(b'-----', 1)[0].decode('ascii', 'replace')
-            found = '"BEGIN %s"%s' % (label, ' and %d more PEM blocks' % (blocks - 1) if blocks > 1 else '')
+        # Never quote what the file holds: a malformed header runs on into the key material itself.
+        labels = re.findall(rb'-----BEGIN ([A-Z0-9 ]{1,40})-----', key_pem)
+        if labels:
+            found = '"BEGIN %s"%s' % (labels[0].decode('ascii'),
+                                      ' and %d more PEM blocks' % (blocks - 1) if blocks > 1 else '')
+        elif blocks:
+            found = 'a PEM header that is not well-formed (its content is not shown)'
         else:
             found = 'no PEM block'
         raise PairError('%s must hold exactly one unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----), the '
@@ -74,8 +79,8 @@ def check_pair(cert_pem, key_pem, cert_name, key_name, now=None):
     spki = serialization.PublicFormat.SubjectPublicKeyInfo
     der = serialization.Encoding.DER
     if key.public_key().public_bytes(der, spki) != certs[0].public_key().public_bytes(der, spki):
-        raise PairError('%s does not match the certificate %s (their public keys differ); Gofer would refuse '
-                        'the pair at start-up.' % (key_name, cert_name))
+        raise PairError('%s does not match the certificate %s (their public keys differ); Gofer\'s TLS setup '
+                        'cannot use such a pair.' % (key_name, cert_name))
     now = now or datetime.datetime.now(datetime.timezone.utc)
     not_after = certs[0].not_valid_after_utc
     warnings = []

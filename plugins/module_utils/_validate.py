@@ -18,11 +18,13 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import json
+import math
 import posixpath
 import re
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
 from ansible_collections.gofer.gofer.plugins.module_utils._duration import parse_duration
+from ansible_collections.gofer.gofer.plugins.module_utils._view import is_secret
 
 ERROR = 'error'
 WARNING = 'warning'
@@ -34,6 +36,9 @@ EXTENSION_LOG_LEVELS = ('debug', 'info', 'warn', 'error')
 # is_past_cut_date computes now_ms - retention*1000 in u64 (§1, api.event_log_retention).
 MAX_EVENT_LOG_RETENTION = 1700000000
 KEY_BYTES = 32
+CONTROL = re.compile('[\x00-\x1f\x7f]')
+# The sqlite files whose directories Gofer needs but never creates (ground truth §2.4).
+SQLITE_KEYS = ('server.storage_path', 'secret_store.sqlite.path', 'object_store.sqlite.path')
 MAX_INT = 2 ** 63 - 1  # TOML integers are signed 64-bit; Python's parser accepts more
 PATH_MAX = 4096        # Linux limits for a path and for each of its names
 NAME_MAX = 255
@@ -62,11 +67,18 @@ def clip(text, limit=80):
     return shown
 
 
-def describe(value):
-    """A short, type-revealing rendering of a TOML value for messages."""
+def describe(value, path='', secret=None):
+    """A short, type-revealing rendering of a TOML value for messages; never the value of a secret."""
+    if secret if secret is not None else is_secret(path, value):
+        kind = ('a table' if isinstance(value, dict) else 'an array' if isinstance(value, list)
+                else 'a %s' % {bool: 'boolean', int: 'integer', float: 'float', str: 'string'}.get(type(value), 'value'))
+        return '%s (not shown: values under [secret_store] are secret)' % kind
     if isinstance(value, bool):
         return 'boolean %s' % ('true' if value else 'false')
     if isinstance(value, int):
+        if abs(value) > MAX_INT:
+            # str() of an integer of more than 4300 digits raises in Python 3.11.
+            return 'an integer too large to show'
         return 'integer %d' % value
     if isinstance(value, float):
         return 'float %r' % value
@@ -189,7 +201,7 @@ class Validator(object):
                     self.walk(value, path + '.')
                 else:
                     self.error(path, 'found %s; Gofer expects the table [%s] and fails to start. '
-                               'Write it as a [%s] section.' % (describe(value), path, path))
+                               'Write it as a [%s] section.' % (describe(value, path), path, path))
                     self.bad.update(k for k in self.keys if k.startswith(path + '.'))
             elif path in self.schema['other_names']:
                 self.other_name(path)
@@ -231,13 +243,13 @@ class Validator(object):
                        if isinstance(value, str) and value.strip().lower() in ('true', 'false')
                        else 'Write true or false.')
                 problem = 'found %s; Gofer reads a boolean and does not convert other types, so it fails ' \
-                          'to start. %s' % (describe(value), fix)
+                          'to start. %s' % (describe(value, path), fix)
         elif kind == S.U64:
             problem = self.u64_problem(path, value)
         elif kind == S.STRING:
             if not isinstance(value, str):
                 problem = 'found %s; Gofer reads a string and does not convert other types, so it fails ' \
-                          'to start. Quote the value.' % describe(value)
+                          'to start. Quote the value.' % describe(value, path)
         elif kind == S.ENUM:
             problem = self.enum_problem(path, spec, value)
         if problem:
@@ -247,19 +259,20 @@ class Validator(object):
     def u64_problem(self, path, value):
         unit = self.keys[path]['unit']
         base = 'found %s; Gofer reads an unsigned integer%s and does not convert other types, so it fails ' \
-               'to start.' % (describe(value), ' of %s' % unit if unit else '')
+               'to start.' % (describe(value, path), ' of %s' % unit if unit else '')
         if isinstance(value, bool):
             return base + ' Write a whole number.'
         if isinstance(value, int):
             if value > MAX_INT:
-                return ('found %d, which does not fit in a TOML integer (at most %d); Gofer\'s TOML parser '
-                        'fails to start on it. Write a smaller number.' % (value, MAX_INT))
+                return ('found %s, which does not fit in a TOML integer (at most %d); Gofer\'s TOML parser '
+                        'fails to start on it. Write a smaller number.' % (describe(value, path), MAX_INT))
             if value < 0:
                 return 'found %s; Gofer reads an unsigned integer and fails to start on a negative ' \
-                       'number. Write 0 or more.' % describe(value)
+                       'number. Write 0 or more.' % describe(value, path)
             return None
         if isinstance(value, float):
-            if value >= 0 and value == int(value):
+            # inf and nan are TOML floats too; int() of them raises.
+            if math.isfinite(value) and 0 <= value <= MAX_INT and value == int(value):
                 return base + ' Write %d.' % int(value)
             return base + ' Write a whole number.'
         if isinstance(value, str):
@@ -271,13 +284,16 @@ class Validator(object):
                 return base + ' Write %d without quotes.' % seconds
             if unit == 'seconds':
                 return ('found %s; this key takes whole seconds as an integer, not a duration string, so '
-                        'Gofer fails to start. Write %d (= %s).' % (describe(value), seconds, value.strip()))
+                        'Gofer fails to start. Write %d (= %s).' % (describe(value, path), seconds, value.strip()))
             return base + ' Write a whole number.'
         return base + ' Write a whole number.'
 
     def enum_problem(self, path, spec, value):
         choices = spec['choices']
         quoted = ', '.join('"%s"' % c for c in choices)
+        if isinstance(value, str) and value not in choices and is_secret(path, 0):
+            return 'found %s; Gofer accepts only %s and fails to start otherwise. Write %s.' \
+                % (describe(value, path, secret=True), quoted, quoted)
         if isinstance(value, str):
             if value in choices:
                 return None
@@ -290,7 +306,7 @@ class Validator(object):
                         'start. Write "%s".' % (clip(value), value.lower()))
             return 'found "%s"; Gofer accepts only %s and fails to start otherwise. Write %s.' \
                    % (clip(value), quoted, quoted)
-        return 'found %s; Gofer accepts only the string %s. Write %s.' % (describe(value), quoted, quoted)
+        return 'found %s; Gofer accepts only the string %s. Write %s.' % (describe(value, path), quoted, quoted)
 
     # -- values on the effective config ------------------------------------
     def check_values(self):
@@ -318,6 +334,11 @@ class Validator(object):
                 self.error(path, '"%s" is not IP:port; Gofer parses it as a socket address, refuses '
                            'host names, %s. Use "127.0.0.1:%s", "0.0.0.0:%s" or "[::]:%s".'
                            % (clip(value), effect, *([self.guess_port(value, path)] * 3)))
+            elif addr[1] == 0:
+                # Observed with the real v0.7.3 (ground truth §9): it listens on a random port.
+                self.error(path, '"%s" has port 0; Gofer then listens on a port the kernel picks at random, so '
+                           'nothing can find it. Use a fixed port, for example "%s:%s".'
+                           % (clip(value), value.rsplit(':', 1)[0], '8081' if path.startswith('external') else '8080'))
             else:
                 parsed[path] = addr
         if len(parsed) == 2:
@@ -357,7 +378,7 @@ class Validator(object):
     @staticmethod
     def guess_port(value, path):
         match = re.search(r':(\d{1,5})$', value.strip())
-        if match and int(match.group(1)) <= 65535:
+        if match and 0 < int(match.group(1)) <= 65535:
             return str(int(match.group(1)))
         return '8081' if path.startswith('external_events') else '8080'
 
@@ -365,7 +386,11 @@ class Validator(object):
         value = self.get('api.log_level')
         if value is None:
             return
-        if value.lower() not in SERVER_LOG_LEVELS:
+        if value == '':
+            # Observed with the real v0.7.3 (ground truth §9): it starts and logs errors only.
+            self.error('api.log_level', 'is empty; Gofer starts but logs at error level only, so its warnings and '
+                       'progress are lost. Use one of: %s.' % ', '.join(EXTENSION_LOG_LEVELS))
+        elif value.lower() not in SERVER_LOG_LEVELS:
             self.error('api.log_level', '"%s" is not a level Gofer parses; it fails to start with "could not '
                        'parse \'log_level\' configuration". Use one of: %s.'
                        % (clip(value), ', '.join(EXTENSION_LOG_LEVELS)))
@@ -491,24 +516,36 @@ class Validator(object):
             value = self.get(path)
             if value is None:
                 continue
+            shown = '(not shown: values under [secret_store] are secret)' if is_secret(path) else clip(value)
+            if CONTROL.search(value):
+                self.error(path, '"%s" contains a control character (such as a NUL byte or a newline); no file '
+                           'can be named so. Use a plain absolute path.' % shown)
+                continue
             if not posixpath.isabs(value):
                 self.error(path, '"%s" is not an absolute path; Gofer resolves it against whatever directory '
-                           'the service starts in. Use an absolute path.' % clip(value))
+                           'the service starts in. Use an absolute path.' % shown)
+                continue
+            if fmt != S.DIRECTORY and (value.endswith('/') or posixpath.basename(value) in ('', '.', '..')):
+                self.error(path, '"%s" names a directory, not a file; Gofer opens a file there and fails. Add a '
+                           'file name, for example "%s".'
+                           % (shown, '/var/lib/gofer/gofer.db'))
                 continue
             size = len(value.encode('utf-8'))
             longest = max(len(part.encode('utf-8')) for part in value.split('/'))
             if size >= PATH_MAX or longest > NAME_MAX:
                 self.error(path, '"%s" is %d bytes long with a name of %d bytes; Linux allows paths below %d bytes and '
                            'names up to %d, so Gofer cannot create it. Use a shorter path.'
-                           % (clip(value), size, longest, PATH_MAX, NAME_MAX))
+                           % (shown, size, longest, PATH_MAX, NAME_MAX))
                 continue
             if fmt == S.SQLITE_FILE:
                 bad = [c for c in '?%#' if c in value]
                 if bad:
                     # sqlx splits at ? and decodes %XX; v0.7 opens "file:<path>" so # starts a fragment (§2.4).
+                    # Observed for # with the real v0.7.3 (ground truth §9): a panic at start-up.
                     self.error(path, '"%s" contains %s; Gofer creates the raw path but sqlite opens it as a '
-                               'URI, so the database cannot be opened. Use a path without ?, %% or #.'
-                               % (clip(value), ' and '.join('"%s"' % c for c in bad)))
+                               'URI, so the database cannot be opened and Gofer fails at start-up. Use a path '
+                               'without ?, %% or #.'
+                               % (shown, ' and '.join('"%s"' % c for c in bad)))
                     continue
                 sqlite_paths.setdefault(posixpath.normpath(value), []).append(path)
             if fmt != S.FILE and (value == '/tmp' or value.startswith('/tmp/')):
@@ -517,6 +554,22 @@ class Validator(object):
         for paths in sqlite_paths.values():
             if len(paths) > 1:
                 self.warn(paths[1], 'uses the same file as %s; give each store its own sqlite file.' % paths[0])
+        # The module creates each sqlite file's directory and the task logs directory; a sqlite file at one of
+        # those paths would be a directory, and Gofer panics opening it ("unable to open database file", §9).
+        directories = {}
+        for path in SQLITE_KEYS + ('api.task_execution_logs_dir',):
+            value = self.get(path)
+            if isinstance(value, str) and posixpath.isabs(value):
+                value = posixpath.normpath(value)
+                made = posixpath.dirname(value) if path in SQLITE_KEYS else value
+                while made != '/':
+                    directories.setdefault(made, []).append(path)
+                    made = posixpath.dirname(made)
+        for file_path, keys in sorted(sqlite_paths.items()):
+            if file_path in directories:
+                self.error(keys[0], '"%s" is also a directory this config needs (for %s), so it would be created '
+                           'as a directory and Gofer panics opening it as a database. Give it a file of its own.'
+                           % (clip(file_path), ', '.join(sorted(set(directories[file_path])))))
 
     def check_retention(self):
         value = self.get('api.event_log_retention')
@@ -536,7 +589,7 @@ class Validator(object):
                 continue
             if self.given[path] != spec['default']:
                 self.warn(path, 'is set to %s, but Gofer v0.7 does not use this setting (it behaves as if it '
-                          'were %s). Remove it.' % (describe(self.given[path]), describe(spec['default'])))
+                          'were %s). Remove it.' % (describe(self.given[path], path), describe(spec['default'], path)))
 
 
 def validate(config, version=S.DEFAULT_VERSION, allow_insecure=False):

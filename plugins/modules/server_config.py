@@ -126,15 +126,20 @@ options:
   backup:
     description:
       - Keep a copy of the previous config beside it, named after it with a timestamp, before replacing it.
+      - The backup gets the new file's owner and group, and at most its mode, so that an old world-readable file
+        does not stay readable as a backup.
     type: bool
     default: false
   accept_secret_store_data_loss:
     description:
       - Gofer encrypts every stored secret with C(secret_store.sqlite.encryption_key) and cannot decrypt them with
         another key. While the secret store database exists, a different key is refused, in check mode too.
-      - The key it was written with is recognised by a salted PBKDF2 fingerprint that the module keeps beside the
-        database (C(<secret_store.sqlite.path>.key-fingerprint), mode C(0600)), or, before one exists, by the key in
-        the config already on the host.
+      - The key it was written with is recognised by a record the module keeps beside the config, in root's
+        directory (C(.<dest name>.keyguard), mode C(0600)). It holds a salted PBKDF2 digest of the key, bound to the sha256
+        of the config it was placed with and to the real path of the database. A record that is missing, not
+        root's own, malformed or stale (the config on disk is not the one it was written with) is not trusted;
+        the key in the config on the host is then read as TOML on the controller (any form TOML allows). A secret
+        store path through links or C(..) is resolved on the target.
       - Set V(true) to replace the key anyway, knowing that every secret in the existing database becomes
         unreadable.
     type: bool
@@ -147,6 +152,13 @@ options:
     type: list
     elements: str
     default: []
+  account_created_earlier:
+    description:
+      - Set it when an earlier task of the same play creates O(service_user) and O(service_group), as the role
+        C(gofer.gofer.server) does with C(gofer_create_user). Check mode then does not report them as missing,
+        and the docker group membership is not reported either (that task sets it).
+    type: bool
+    default: false
   _data_dirs:
     description:
       - Internal, filled in by the action plugin from the validated config. Do not set it.
@@ -156,6 +168,16 @@ options:
     description:
       - Internal, filled in by the action plugin from O(tls_src). Do not set it.
     type: raw
+  _sqlite_files:
+    description:
+      - Internal, filled in by the action plugin with the sqlite files the config names. Do not set it.
+    type: raw
+  _old_key:
+    description:
+      - Internal, filled in by the action plugin when it has compared the key in the placed config with the new
+        one. Do not set it.
+    type: str
+    choices: [same, different, unknown]
   _tls_expected:
     description:
       - Internal, filled in by the action plugin with the TLS paths Gofer reads that have no source in O(tls_src).
@@ -199,8 +221,10 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The value of C(secret_store.sqlite.encryption_key) is shown as C(********) in both the old and new config,
-        and private key contents are never shown.
+      - The config's diff shows both files parsed, one C(dotted.key = value) line per setting, so that every value
+        under C([secret_store]) (the encryption key in whatever form it is written) is shown as C(********) in the
+        old and the new config, with a note where it differs. Comments and layout are not shown. A previous file
+        that is not valid TOML is not shown at all. Private key contents are never shown.
   platform:
     platforms: posix
   safe_file_operations:
@@ -218,6 +242,10 @@ notes:
   - Gofer ignores unknown keys silently and keeps running, so a misspelled key is an error here rather than a warning.
   - Gofer v0.7 cannot serve an operator's certificate on the main API (it always serves its embedded certificate when
     C(server.use_tls = true)). Terminate TLS in a reverse proxy and keep C(server.use_tls = false).
+  - The module refuses a O(dest) or TLS file that is a symbolic link (it never writes through one), and a O(mode)
+    that lets other users read the config unless O(allow_insecure=true).
+  - Two runs on one host at once take turns (a lock on the config's directory), and each run removes the
+    temporary files that a killed run of this module left beside the files it places.
   - The module does not restart Gofer. Notify a handler when the task reports a change; the role
     C(gofer.gofer.server) does.
 author:
@@ -341,12 +369,15 @@ docker:
       type: bool
 """
 
+import errno
+import fcntl
 import grp
 import os
 import pwd
 import re
 import stat
 import tempfile
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
@@ -355,15 +386,9 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
 
 DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (ground truth §1, scheduler)
-REDACTED = '********'
 KEY_PATH = 'secret_store.sqlite.encryption_key'
-_UNKNOWN = object()
-_SECRET_LINE = re.compile(r'^(\s*"?encryption_key"?\s*=\s*).*$', re.MULTILINE)
-
-
-def redact(text):
-    """The config text with the encryption key's value masked, for diffs."""
-    return _SECRET_LINE.sub(lambda m: m.group(1) + '"%s"' % REDACTED, text)
+LOCK_TIMEOUT = 120
+_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
 
 
 class Placer(object):
@@ -377,12 +402,25 @@ class Placer(object):
         self.changed_paths = []
         self.diffs = []
         self.findings = []
-        self._fingerprint_matches = _UNKNOWN
+        self.planned_dirs = set()  # directories check mode would create
+        self.config_texts = None
+        self.backup_file = None
+        self.key_known = None      # True/False once the guard compared the key; None: nothing to compare
         self.user = self.lookup(pwd.getpwnam, self.params['service_user'])
         self.group = self.lookup(grp.getgrnam, self.params['service_group'])
 
     def warn(self, key, message):
         self.findings.append({'level': 'warning', 'key': key, 'message': message})
+
+    def fail(self, msg, **extra):
+        """Fail, reporting honestly what was already done."""
+        if self.changed_paths and not self.check:
+            msg += ' Done before the failure: created %s; changed %s.' % (
+                ', '.join(self.created) or 'nothing', ', '.join(self.changed_paths))
+        else:
+            msg += ' Nothing was changed.'
+        self.module.fail_json(msg=msg, changed=bool(self.changed_paths), created=self.created,
+                              changed_paths=self.changed_paths, **extra)
 
     @staticmethod
     def lookup(fn, name):
@@ -397,6 +435,48 @@ class Placer(object):
         if path not in self.changed_paths:
             self.changed_paths.append(path)
 
+    # -- concurrency and leftovers ------------------------------------------------
+    def lock(self):
+        """One run at a time per config directory: two runs at once would remove each other's temporary files.
+
+        The lock is flock(2) on the directory itself, so that taking it creates nothing on the target.
+        """
+        directory = os.path.dirname(self.params['dest'])
+        try:
+            fd = os.open(directory, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
+        except OSError:
+            return None  # nothing placed yet: the directory is created below, by this run
+        deadline = time.time() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES) or time.time() > deadline:
+                    os.close(fd)
+                    self.fail('Another run of gofer.gofer.server_config has held the lock on %s for %s s; try again '
+                              'when it has finished.' % (directory, LOCK_TIMEOUT))
+                time.sleep(0.2)
+
+    def sweep(self, path):
+        """Remove this module's own temporary files that a killed run left beside path (under the lock)."""
+        directory, name = os.path.split(path)
+        pattern = re.compile(r'^\.%s\.[A-Za-z0-9_]{8}\.tmp$' % re.escape(name))
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            return
+        for entry in names:
+            if not pattern.match(entry):
+                continue
+            full = os.path.join(directory, entry)
+            try:
+                st = os.lstat(full)
+                if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and not self.check:
+                    os.unlink(full)
+            except OSError:
+                pass
+
     # -- checks that run before anything is changed --------------------------
     def preflight(self):
         missing = []
@@ -405,82 +485,101 @@ class Placer(object):
         if self.group is None:
             missing.append('service_group "%s" does not exist on the target' % self.params['service_group'])
         if missing:
-            text = '; '.join(missing) + '. Create it first (the role gofer.gofer.server can, with gofer_create_user).'
-            if self.check:
-                self.warn('service_user', text + ' Check mode assumes it will exist.')
+            text = '; '.join(missing) + '.'
+            if self.check and self.params['account_created_earlier']:
+                pass  # the role creates the account in an earlier task of the same run
+            elif self.check:
+                self.warn('service_user', text + ' Create it before the real run (the role gofer.gofer.server can, '
+                                                 'with gofer_create_user); check mode assumes it will exist.')
             else:
-                self.module.fail_json(msg=text, changed=False)
+                self.fail(text + ' Create it first (the role gofer.gofer.server can, with gofer_create_user).')
+        for path in [self.params['dest']] + [item['path'] for item in self.params['_tls_files'] or []]:
+            if os.path.islink(path):
+                self.fail('%s is a symbolic link; it is not followed (its target could be any file). Remove the link '
+                          'so that a regular file can be placed there.' % path)
+        for item in self.params['_sqlite_files'] or []:
+            if os.path.isdir(item['path']):
+                self.fail('%s: "%s" is a directory on the target; Gofer panics opening it as a database ("unable '
+                          'to open database file"). Give it a file name.' % (item['key'], item['path']))
         self.guard_encryption_key()
         for item in self.params['_tls_expected'] or []:
             if not os.path.isfile(item['path']):
-                self.module.fail_json(
-                    changed=False,
-                    msg='%s: "%s" does not exist on the target, and Gofer reads it with this config. Give a source '
-                        'on the controller in tls_src, or place the file before this task. Nothing was changed.'
-                        % (item['key'], item['path']))
+                self.fail('%s: "%s" does not exist on the target, and Gofer reads it with this config. Give a source '
+                          'on the controller in tls_src, or place the file before this task.'
+                          % (item['key'], item['path']))
 
     def guard_encryption_key(self):
         """Refuse a new encryption key while a secret store written with another one exists."""
         guard = self.params['_key_guard']
-        if not guard or not os.path.exists(guard['db']):
+        if not guard:
             return
-        fp_path = _keyguard.fingerprint_path(guard['db'])
+        db = os.path.realpath(guard['db'])  # a path through links or .. reaches the same database
+        if not os.path.exists(db):
+            return
+        dest = self.params['dest']
+        record_path = _keyguard.record_path(dest)
+        record = _keyguard.read(record_path)
+        config_sha = _keyguard.file_sha256(dest)
         same, against = None, None
-        if os.path.isfile(fp_path):
-            same, against = self.fingerprint_matches(), 'the key fingerprint in %s' % fp_path
-        if same is None and os.path.isfile(self.params['dest']):
-            with open(self.params['dest'], 'rb') as f:
-                old = _keyguard.key_in_config(to_native(f.read(), errors='surrogate_or_replace'))
-            if old is not None:
-                same, against = old == guard['key'], 'the key in the config on the host (%s)' % self.params['dest']
+        if record is not None and record['config_sha256'] == config_sha and record['db'] == db:
+            same, against = _keyguard.matches(guard['key'], record), 'the key recorded in %s' % record_path
+        else:
+            verdict = self.params['_old_key']
+            if verdict is None and config_sha is not None:
+                # Only the controller can parse TOML (bullseye's Python has no tomllib): hand it the placed
+                # config, and it runs this module again with the verdict. Nothing has been changed yet.
+                with open(dest, 'rb') as f:
+                    text = to_native(f.read(1024 * 1024), errors='surrogate_or_replace')
+                self.module.exit_json(changed=False, _gofer_old_config=text)
+            if verdict in ('same', 'different'):
+                same = verdict == 'same'
+                against = 'the key in the config on the host (%s)' % dest
         if same is None:
-            self.warn(KEY_PATH, 'secret_store.sqlite.encryption_key: the secret store %s exists but there is no '
-                                'record of the key it was written with; the key given now is recorded in %s, and '
-                                'a different key will be refused from now on.' % (guard['db'], fp_path))
+            self.warn(KEY_PATH, '%s: the secret store %s exists but there is no record of the key it was written '
+                                'with; the key given now is recorded in %s, and a different key will be refused from '
+                                'now on.' % (KEY_PATH, guard['db'], record_path))
         elif not same:
             loss = ('every secret stored in %s (%d bytes) would become unreadable: Gofer encrypts each one with this '
-                    'key and cannot decrypt it with another' % (guard['db'], os.path.getsize(guard['db'])))
+                    'key and cannot decrypt it with another' % (guard['db'], os.path.getsize(db)))
             if self.params['accept_secret_store_data_loss']:
-                self.warn(KEY_PATH, 'secret_store.sqlite.encryption_key: replaced although it differs from %s; %s.'
-                                    % (against, loss))
+                self.warn(KEY_PATH, '%s: replaced although it differs from %s; %s.' % (KEY_PATH, against, loss))
             else:
-                self.module.fail_json(
-                    changed=False,
-                    msg='secret_store.sqlite.encryption_key: differs from %s; %s. Keep the old key, or set '
-                        'accept_secret_store_data_loss to true to replace it and lose those secrets. Nothing was '
-                        'changed.' % (against, loss))
+                self.fail('%s: differs from %s; %s. Keep the old key, or set accept_secret_store_data_loss to true '
+                          'to replace it and lose those secrets.' % (KEY_PATH, against, loss))
+        self.key_known = same
 
-    def fingerprint_matches(self):
-        """Whether the recorded fingerprint is of the key given now (computed once: PBKDF2 is slow on purpose)."""
-        if self._fingerprint_matches is _UNKNOWN:
-            guard = self.params['_key_guard']
-            path = _keyguard.fingerprint_path(guard['db'])
-            self._fingerprint_matches = False
-            if os.path.isfile(path):
-                with open(path) as f:
-                    # None: the file is not a fingerprint this module can read.
-                    self._fingerprint_matches = _keyguard.matches(guard['key'], f.read())
-        return self._fingerprint_matches
-
-    def key_fingerprint(self):
+    def key_record(self, config_changed):
+        """Record the key, bound to the config just placed (the pair stays consistent whatever fails)."""
         guard = self.params['_key_guard']
-        if not guard or self.fingerprint_matches() is True:
+        if not guard:
             return
-        fp_path = _keyguard.fingerprint_path(guard['db'])
-        args = self.file_args(fp_path, None, None, '0600')
-        self.place_file(fp_path, to_bytes(_keyguard.make(guard['key'])), args)
+        dest = self.params['dest']
+        path = _keyguard.record_path(dest)
+        db = os.path.realpath(guard['db'])
+        record = _keyguard.read(path)
+        config_sha = _keyguard.file_sha256(dest)
+        if (record is not None and not config_changed and record['config_sha256'] == config_sha
+                and record['db'] == db and _keyguard.matches(guard['key'], record)):
+            return
+        existed = os.path.lexists(path)
+        if not self.check:
+            self.write_atomically(to_bytes(path), to_bytes(_keyguard.make(guard['key'], config_sha, db)),
+                                  self.file_args(path, None, None, '0600'))
+        self.touched(path, created=not existed)
 
     # -- directories -----------------------------------------------------------
+    def is_dir(self, path):
+        return os.path.isdir(path) or path in self.planned_dirs
+
     def ensure_directory(self, path, owner, group, mode):
         """Create path and missing parents; only the leaf gets owner/group/mode, parents stay root 0755."""
-        if os.path.isdir(path):
+        if self.is_dir(path):
             return
         if os.path.lexists(path):
-            self.module.fail_json(msg='%s exists and is not a directory; Gofer needs a directory there.' % path)
+            self.fail('%s exists and is not a directory; Gofer needs a directory there.' % path)
         parent = os.path.dirname(path)
-        if parent and parent != path and not os.path.isdir(parent):
+        if parent and parent != path and not self.is_dir(parent):
             self.ensure_directory(parent, None, None, 0o755)
-        self.touched(path, created=True)
         if self.module._diff:
             me = pwd.getpwuid(os.geteuid()).pw_name
             self.diffs.append({'before_header': path, 'after_header': path,
@@ -488,8 +587,11 @@ class Placer(object):
                                'after': {'path': path, 'state': 'directory', 'owner': owner or me,
                                          'group': group or me, 'mode': '%04o' % mode}})
         if self.check:
+            self.planned_dirs.add(path)
+            self.touched(path, created=True)
             return
         os.mkdir(path, mode)
+        self.touched(path, created=True)
         os.chmod(path, mode)  # mkdir's mode is filtered through the umask
         if owner is not None or group is not None:
             self.chown(path, owner, group)
@@ -522,28 +624,34 @@ class Placer(object):
                                        % (item['key'], path, user))
 
     # -- files -----------------------------------------------------------------
+    def read_current(self, b_path):
+        """The current content of a regular file, never through a link; None when it does not exist."""
+        try:
+            fd = os.open(b_path, os.O_RDONLY | _NOFOLLOW | getattr(os, 'O_NONBLOCK', 0))
+        except OSError as e:
+            if e.errno == errno.ENOENT:
+                return None
+            if e.errno == errno.ELOOP:
+                self.fail('%s is a symbolic link; it is not followed.' % to_native(b_path))
+            raise
+        with os.fdopen(fd, 'rb') as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                self.fail('%s exists and is not a regular file.' % to_native(b_path))
+            return f.read()
+
     def place_file(self, path, data, file_args, diff_text=None):
         """Write data to path atomically with its final attributes; return True when its content changed."""
         b_path = to_bytes(path, errors='surrogate_or_strict')
-        exists = os.path.exists(b_path)
-        if exists and not os.path.isfile(b_path):
-            self.module.fail_json(msg='%s exists and is not a regular file.' % path)
-        current = None
-        if exists:
-            with open(b_path, 'rb') as f:
-                current = f.read()
-        content_changed = current != data
-        if content_changed:
-            self.touched(path, created=not exists)
+        current = self.read_current(b_path)
+        exists = current is not None
+        if current != data:
             if self.module._diff and diff_text is not None:
-                self.diffs.append({'before_header': path if exists else '%s (absent)' % path,
-                                   'after_header': path,
-                                   'before': diff_text(current) if exists else '',
-                                   'after': diff_text(data)})
+                self.diffs.append(diff_text(current, data))
             if not self.check:
                 if exists and self.params['backup'] and path == self.params['dest']:
-                    self.backup_file = self.module.backup_local(path)
+                    self.backup(path, file_args)
                 self.write_atomically(b_path, data, file_args)
+            self.touched(path, created=not exists)
             return True
         attr_diff = {'before': {}, 'after': {}}
         if self.module.set_fs_attributes_if_different(dict(file_args, path=path), False, diff=attr_diff):
@@ -553,15 +661,25 @@ class Placer(object):
                 self.diffs.append(attr_diff)
         return False
 
+    def backup(self, path, file_args):
+        """A backup never gives more access than the new file: its owner, and at most its mode."""
+        self.backup_file = self.module.backup_local(path)
+        if not self.backup_file:
+            return
+        new_mode = file_args.get('mode')
+        new_mode = int(new_mode, 8) if isinstance(new_mode, str) and new_mode.isdigit() else 0o600
+        old_mode = stat.S_IMODE(os.lstat(self.backup_file).st_mode)
+        os.chmod(self.backup_file, old_mode & new_mode)
+        uid = pwd.getpwnam(file_args['owner']).pw_uid if file_args.get('owner') else -1
+        gid = grp.getgrnam(file_args['group']).gr_gid if file_args.get('group') and self.lookup(
+            grp.getgrnam, file_args['group']) else -1
+        os.chown(self.backup_file, uid, gid)
+
     def write_atomically(self, b_path, data, file_args):
         # mkstemp creates the file 0600 beside the target, so it is never readable by others, and
         # rename() within one directory is atomic: Gofer sees the old file or the new one.
         directory = os.path.dirname(b_path)
         prefix = b'.' + os.path.basename(b_path) + b'.'
-        # A run killed between write and rename leaves its temporary file; the next run removes it.
-        for name in os.listdir(directory):
-            if name.startswith(prefix) and name.endswith(b'.tmp'):
-                os.unlink(os.path.join(directory, name))
         fd, b_tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=b'.tmp')
         try:
             with os.fdopen(fd, 'wb') as f:
@@ -574,7 +692,7 @@ class Placer(object):
                 self.module.set_default_selinux_context(to_native(b_tmp), False)
             os.rename(b_tmp, b_path)
         except BaseException:
-            if os.path.exists(b_tmp):
+            if os.path.lexists(b_tmp):
                 os.unlink(b_tmp)
             raise
         dir_fd = os.open(directory, os.O_RDONLY)
@@ -592,8 +710,13 @@ class Placer(object):
             mode = '0600' if is_key else '0644'
             args = self.file_args(item['path'], user, group, mode)
             label = 'private key' if is_key else 'certificate'
-            self.place_file(item['path'], to_bytes(item['content']), args,
-                            diff_text=lambda b, label=label: '(%s, %d bytes, not shown)\n' % (label, len(b or b'')))
+            # latin-1 carries the controller's bytes unchanged, whatever they are.
+            data = item['content'].encode('latin-1')
+            self.place_file(item['path'], data, args,
+                            diff_text=lambda old, new, path=item['path'], label=label: {
+                                'before_header': path, 'after_header': path,
+                                'before': '(%s, %d bytes, not shown)\n' % (label, len(old)) if old is not None else '',
+                                'after': '(%s, %d bytes, not shown)\n' % (label, len(new))})
 
     def file_args(self, path, owner, group, mode):
         known = self.user is not None and self.group is not None
@@ -617,8 +740,14 @@ class Placer(object):
         if self.check and self.group is None and args['group'] == params['service_group']:
             args['group'] = None  # a check-mode run on a fresh host: the group does not exist yet
         data = to_bytes(params['content'], errors='surrogate_or_strict')
-        return self.place_file(dest, data, args,
-                               diff_text=lambda b: redact(to_native(b, errors='surrogate_or_replace')))
+
+        def diff_text(old, new):
+            # The controller renders both texts parsed, with every secret masked; they never reach the output.
+            # The new text is the controller's own content (a no_log value, which Ansible would mask here anyway).
+            self.config_texts = {'before': to_native(old, errors='surrogate_or_replace') if old is not None else None}
+            return {'before_header': dest if old is not None else '%s (absent)' % dest, 'after_header': dest,
+                    '_gofer_config': True}
+        return self.place_file(dest, data, args, diff_text=diff_text)
 
     # -- docker ------------------------------------------------------------------
     def docker(self):
@@ -633,7 +762,7 @@ class Placer(object):
             if self.user is not None:
                 info['service_user_in_group'] = (self.user.pw_uid == 0 or self.user.pw_gid == docker_group.gr_gid
                                                  or self.user.pw_name in docker_group.gr_mem)
-                if not info['service_user_in_group']:
+                if not info['service_user_in_group'] and not self.params['account_created_earlier']:
                     self.warn('service_user',
                               'service_user %s is not in the docker group, so Gofer cannot reach %s and fails to '
                               'start ("Could not initialize scheduler"). Add it to the group.'
@@ -645,25 +774,30 @@ class Placer(object):
         return info
 
     def run(self):
-        self.backup_file = None
+        lock = self.lock()
+        try:
+            return self.run_locked()
+        finally:
+            if lock is not None:
+                os.close(lock)
+
+    def run_locked(self):
+        dest = self.params['dest']
+        for path in [dest, _keyguard.record_path(dest)] + [item['path'] for item in self.params['_tls_files'] or []]:
+            self.sweep(path)
         self.preflight()
         try:
             self.data_directories()
             self.tls_files()
             config_changed = self.config()
-            self.key_fingerprint()
+            self.key_record(config_changed)
         except (OSError, IOError) as e:
-            done = ('created %s; changed %s' % (', '.join(self.created) or 'nothing',
-                                                ', '.join(self.changed_paths) or 'nothing'))
-            self.module.fail_json(msg='Placing the Gofer config failed: %s. Done before the failure: %s. The config '
-                                      'file itself is either the old or the new one, never a mix.'
-                                      % (to_native(e), done),
-                                  changed=bool(self.changed_paths), created=self.created,
-                                  changed_paths=self.changed_paths)
+            self.fail('Placing the Gofer config failed: %s. The config file itself is either the old or the new '
+                      'one, never a mix.' % to_native(e))
         docker = self.docker()
         result = {
             'changed': bool(self.changed_paths),
-            'dest': self.params['dest'],
+            'dest': dest,
             'config_changed': config_changed,
             'created': self.created,
             'changed_paths': self.changed_paths,
@@ -675,6 +809,8 @@ class Placer(object):
             result['backup_file'] = self.backup_file
         if self.module._diff:
             result['diff'] = self.diffs
+            if self.config_texts is not None:
+                result['_gofer_config_texts'] = self.config_texts
         for finding in self.findings:
             self.module.warn(finding['message'])
         return result

@@ -20,6 +20,14 @@ secrets=(
   "0123456789ABCDEF0123456789ABCDEF"        # refused: the secret store exists
   "ThirtyThreeBytesLongKeyThatFails!"        # refused by validation
   "tok-9f8e7d6c5b4a"                         # an operator-marked secret in server.url
+  "DottedFormKey0000000000000000000"         # keys written in every form TOML allows
+  "InlineTableKey000000000000000000"
+  "QuotedNameKey0000000000000000000"
+  "EscapedFormKey000000000000000000"         # also as written: \u0045scaped...
+  "u0045scapedFormKey"
+  "MultiLineFormKey0000000000000000"
+  "WrongShapeSecret000000000000000"          # a value at a secret's place, of the wrong shape
+  "MalformedHeaderKeyBodySECRET0123456789"   # the body of a private key whose PEM header is malformed
 )
 # Every line of the private key's body.
 while IFS= read -r line; do secrets+=("$line"); done < <(grep -v -- '-----' "$work/keys/events.key")

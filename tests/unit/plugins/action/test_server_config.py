@@ -92,6 +92,7 @@ def test_valid_config_runs_the_module_once_with_the_plan(tmp_path):
         {'path': '/var/lib/gofer/logs', 'key': 'api.task_execution_logs_dir'},
     ]
     assert args['_secrets'] == [KEY]
+    assert args['_sqlite_files'][0] == {'path': '/var/lib/gofer/gofer.db', 'key': 'server.storage_path'}
     assert args['_tls_files'] == [] and args['_tls_expected'] == []
 
 
@@ -275,3 +276,144 @@ def test_role_variables_that_mirror_module_options_keep_their_defaults():
     for variable, option in mirrored.items():
         for field in ('type', 'default', 'choices', 'elements'):
             assert role[variable].get(field) == module[option].get(field), (variable, field)
+
+
+# -- hardening: secrets in every form, hostile input, target options ------------------------
+
+OLD_KEY = 'fedcba9876543210fedcba9876543210'
+KEY_FORMS = {
+    'plain': '[secret_store.sqlite]\npath = "/var/lib/gofer/secrets.db"\nencryption_key = "{k}"\n',
+    'dotted': '[secret_store]\nsqlite.path = "/var/lib/gofer/secrets.db"\nsqlite.encryption_key = "{k}"\n',
+    'inline': '[secret_store]\nsqlite = {{ path = "/var/lib/gofer/secrets.db", encryption_key = "{k}" }}\n',
+    'quoted-name': '[secret_store.sqlite]\npath = "/var/lib/gofer/secrets.db"\n"encryption_key" = \'{k}\'\n',
+    'escaped': '[secret_store.sqlite]\npath = "/var/lib/gofer/secrets.db"\nencryption_key = "{e}"\n',
+    'multi-line': '[secret_store.sqlite]\npath = "/var/lib/gofer/secrets.db"\nencryption_key = """\\\n{k}"""\n',
+}
+
+
+def with_key(form, key):
+    escaped = ''.join('\\u%04x' % ord(c) for c in key)
+    return GOOD.split('[secret_store.sqlite]', maxsplit=1)[0] + KEY_FORMS[form].format(k=key, e=escaped)
+
+
+@pytest.mark.parametrize('form', sorted(KEY_FORMS))
+def test_the_diff_masks_both_keys_by_their_parsed_value_whatever_their_form(tmp_path, form):
+    texts = {'before': with_key(form, OLD_KEY)}
+    module_result = {'diff': [{'before_header': '/etc/gofer/gofer_web.toml', 'after_header': '/etc/gofer/gofer_web.toml',
+                               '_gofer_config': True}], '_gofer_config_texts': texts}
+    result, _executed = run({'content': with_key(form, KEY)}, tmp_path, module_result=module_result)
+    assert 'failed' not in result, result.get('msg')
+    shown = repr(result)
+    assert KEY not in shown and OLD_KEY not in shown
+    assert ''.join('\\u%04x' % ord(c) for c in OLD_KEY) not in shown
+    assert '_gofer_config_texts' not in result
+    diff = result['diff'][0]
+    assert 'secret_store.sqlite.encryption_key = "********"  # a different value' in diff['before']
+    assert 'secret_store.sqlite.encryption_key = "********"  # a different value' in diff['after']
+    assert 'server.storage_path = "/var/lib/gofer/gofer.db"' in diff['after']
+
+
+def test_a_previous_file_that_is_not_toml_is_not_shown(tmp_path):
+    texts = {'before': 'encryption_key = %s garbage [[' % OLD_KEY}
+    module_result = {'diff': [{'before_header': 'x', 'after_header': 'x', '_gofer_config': True}],
+                     '_gofer_config_texts': texts}
+    result, _executed = run({'content': GOOD}, tmp_path, module_result=module_result)
+    assert OLD_KEY not in repr(result)
+    assert 'not a TOML config Gofer could read; not shown' in result['diff'][0]['before']
+
+
+@pytest.mark.parametrize('form', sorted(KEY_FORMS))
+def test_the_key_guard_reads_the_placed_config_as_toml(tmp_path, form):
+    # Without a valid record on the target, the module hands the placed config to the controller, which
+    # parses it and runs the module again with the verdict.
+    action = make_action({'content': GOOD}, tmp_path)
+    action._execute_module = MagicMock(side_effect=[
+        {'changed': False, '_gofer_old_config': with_key(form, OLD_KEY)},
+        {'changed': False, 'findings': []}])
+    result = action.run(task_vars={})
+    assert action._execute_module.call_count == 2
+    assert action._execute_module.call_args.kwargs['module_args']['_old_key'] == 'different'
+    assert OLD_KEY not in repr(result) and '_gofer_old_config' not in result
+
+
+@pytest.mark.parametrize('old,verdict', [
+    (GOOD, 'same'),
+    (GOOD.replace(KEY, '********'), 'same'),
+    ('this is [ not toml', 'unknown'),
+    ('[secret_store.sqlite]\nencryption_key = 5\n', 'unknown'),
+    ('[api]\n', 'unknown'),
+])
+def test_key_guard_verdicts(tmp_path, old, verdict):
+    action = make_action({'content': GOOD}, tmp_path)
+    action._execute_module = MagicMock(side_effect=[{'changed': False, '_gofer_old_config': old},
+                                                    {'changed': False, 'findings': []}])
+    action.run(task_vars={})
+    assert action._execute_module.call_args.kwargs['module_args']['_old_key'] == verdict
+
+
+@pytest.mark.parametrize('content', [
+    'a = ' + '[' * 5000 + ']' * 5000 + '\n',
+    'a = ' + '{ b = ' * 3000 + '1' + ' }' * 3000 + '\n',
+    '.'.join('k%d' % i for i in range(5000)) + ' = 1\n',
+    '[' + '.'.join('t%d' % i for i in range(5000)) + ']\n',
+], ids=['arrays', 'inline-tables', 'dotted-key', 'table-header'])
+def test_deep_nesting_is_a_clear_error(tmp_path, content):
+    result, executed = run({'content': content}, tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert 'nests tables or arrays more than 16 levels deep' in result['msg']
+    assert 'Traceback' not in result['msg'] and 'RecursionError' not in result['msg']
+
+
+def test_an_integer_too_long_for_python_to_read_is_a_clear_error(tmp_path):
+    result, executed = run({'content': GOOD + '[extensions]\nstop_timeout = %s\n' % ('9' * 5000)}, tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert result['msg'] == ('content holds a number of thousands of digits, which cannot be read; a Gofer integer '
+                             'has at most 19 digits. Nothing was changed.')
+
+
+def test_a_value_in_a_secrets_place_but_of_the_wrong_shape_is_masked(tmp_path):
+    content = GOOD.split('[secret_store.sqlite]', maxsplit=1)[0] + '[secret_store]\nsqlite = "%s"\n' % KEY
+    result, executed = run({'content': content}, tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert 'secret_store.sqlite: found a string (not shown' in result['msg']
+    assert KEY not in repr(result)
+
+
+def test_a_relative_dest_is_refused(tmp_path):
+    result, executed = run({'content': GOOD, 'dest': 'etc/gofer_web.toml'}, tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert result['msg'].startswith('dest: "etc/gofer_web.toml" is not an absolute path')
+
+
+@pytest.mark.parametrize('mode,refused', [
+    ('0644', True), ('644', True), (0o604, True), ('u=rw,g=r,o=r', True), ('a+r', True), ('+r', True),
+    ('0640', False), ('0600', False), ('u=rw,g=r', False), ('o-r', False), ('go-rwx', False),
+])
+def test_a_mode_others_can_read_is_refused_unless_insecure_is_allowed(tmp_path, mode, refused):
+    result, executed = run({'content': GOOD, 'mode': mode}, tmp_path)
+    assert (result.get('failed') is True) is refused
+    if refused:
+        assert result['msg'].startswith('mode: ') and 'encryption key' in result['msg']
+        allowed, _executed = run({'content': GOOD, 'mode': mode, 'allow_insecure': True}, tmp_path)
+        assert 'failed' not in allowed
+
+
+def test_a_malformed_pem_header_never_quotes_the_key(tmp_path):
+    make_pair(tmp_path, 'events')
+    secret = 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSECRETSECRET'
+    (tmp_path / 'events.key').write_text('-----BEGIN PRIVATE KEY\n%s\n-----END PRIVATE KEY-----\n' % secret)
+    content = EVENTS_TLS.replace('[server]\n', '[server]\nuse_tls = true\n')
+    result, executed = run(tls_args(content), tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert 'PEM header that is not well-formed' in result['msg']
+    assert 'SECRETSECRET' not in repr(result)
+
+
+def test_certificate_bytes_travel_unchanged(tmp_path):
+    make_pair(tmp_path, 'events')
+    raw = b'subject=CN=t\xc3\xa9st\n' + (tmp_path / 'events.crt').read_bytes()
+    (tmp_path / 'events.crt').write_bytes(raw)
+    content = EVENTS_TLS.replace('[server]\n', '[server]\nuse_tls = true\n')
+    _result, executed = run(tls_args(content), tmp_path)
+    cert = [f for f in module_args(executed)['_tls_files'] if f['kind'] == 'cert'][0]
+    assert cert['content'].encode('latin-1') == raw

@@ -142,3 +142,90 @@ def test_a_wrong_type_anywhere_is_an_error_naming_the_key(mutation):
     errors = [f for f in validate(config, allow_insecure=True) if f.level == ERROR and f.key == path]
     assert errors, (path, value)
     record('wrong_type')
+
+
+# -- raw TOML text, through the action plugin: hostile text is refused, never an exception, never a leak --
+
+SECRET = 'S3cr3tValueNeverShown0123456789a'
+KEY_NAMES = st.sampled_from(['api', 'server', 'secret_store', 'sqlite', 'encryption_key', 'path', 'log_level',
+                             'bind_address', 'scheduler', 'docker', 'timeout', '"quoted key"', "'lit'", 'x-y'])
+NUMBER_TEXT = st.one_of(st.integers().map(str), st.sampled_from(['inf', '-inf', 'nan', '+nan', '1e400', '0x1F',
+                                                                 '0o17', '0b101', '1_000', '9' * 30, '9' * 5000]))
+STRING_TEXT = st.one_of(
+    TEXT.map(json.dumps),
+    st.just('"%s"' % SECRET), st.just("'%s'" % SECRET), st.just('"""\\\n%s"""' % SECRET),
+    st.just('"%s"' % ''.join('\\u%04x' % ord(c) for c in SECRET)),
+    st.text(max_size=20).map('"{}'.format)  # unterminated, or worse
+)
+
+
+def value_text(depth):
+    scalar = st.one_of(NUMBER_TEXT, STRING_TEXT, st.sampled_from(['true', 'false', '1979-05-27T07:32:00Z']))
+    if depth <= 0:
+        return scalar
+    inner = value_text(depth - 1)
+    return st.one_of(scalar, st.lists(inner, max_size=3).map(lambda v: '[%s]' % ', '.join(v)),
+                     st.lists(st.tuples(KEY_NAMES, inner), max_size=3).map(
+                         lambda kv: '{ %s }' % ', '.join('%s = %s' % p for p in kv)))
+
+
+LINE = st.one_of(
+    st.lists(KEY_NAMES, min_size=1, max_size=3).map(lambda k: '[%s]' % '.'.join(k)),
+    st.tuples(st.lists(KEY_NAMES, min_size=1, max_size=4).map('.'.join), value_text(2)).map(' = '.join),
+    st.integers(1, 3000).map(lambda n: 'deep = ' + '[' * n + ']' * n),
+    st.integers(1, 3000).map(lambda n: '.'.join(['k'] * n) + ' = 1'),
+    st.sampled_from(['# comment', '', 'garbage line', '[[array.of.tables]]']),
+)
+RAW_TOML = st.lists(LINE, max_size=12).map('\n'.join)
+
+
+def secret_shown_elsewhere(text):
+    """Whether the secret stands somewhere a message may rightly quote it: a key name or a value outside
+    [secret_store]. Text that does not parse quotes nothing of the secret."""
+    try:
+        parsed = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return False
+    stack = [(parsed, False)]
+    while stack:
+        node, secret = stack.pop()
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if SECRET in name:
+                    return True
+                stack.append((value, secret or (name == 'secret_store' and node is parsed)))
+        elif isinstance(node, list):
+            stack.extend((v, secret) for v in node)
+        elif not secret and SECRET in str(node):
+            return True
+    return False
+
+
+def run_action(content):
+    from unittest.mock import MagicMock
+
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.playbook.play_context import PlayContext
+
+    from ansible_collections.gofer.gofer.plugins.action.server_config import ActionModule
+    task = MagicMock()
+    task.args = {'content': content}
+    task.async_val = 0
+    task.check_mode = False
+    task.action = 'gofer.gofer.server_config'
+    action = ActionModule(task, MagicMock(), PlayContext(), DataLoader(), templar=None, shared_loader_obj=None)
+    action._execute_module = MagicMock(return_value={'changed': False, 'findings': []})
+    return action.run(task_vars={})
+
+
+@PROFILE
+@given(RAW_TOML)
+def test_any_raw_toml_text_is_refused_or_placed_never_an_exception_or_a_leak(text):
+    result = run_action(text)
+    shown = json.dumps(result, default=str)
+    assert 'Traceback' not in shown
+    if not secret_shown_elsewhere(text):
+        assert SECRET not in shown, 'a value under [secret_store] reached the output'
+    if result.get('failed'):
+        assert result['msg'] and len(result['msg']) < 20000
+    record('raw_text')

@@ -280,10 +280,30 @@ def test_log_levels_only_the_server_understands_warn(value):
     assert_finding(found, WARNING, 'api.log_level', 'extensions')
 
 
-@pytest.mark.parametrize('value', ['warning', 'fatal', '6', ''])
+@pytest.mark.parametrize('value', ['warning', 'fatal', '6'])
 def test_log_levels_gofer_refuses(value):
     assert_finding(findings({'api.log_level': '"%s"' % value}), ERROR, 'api.log_level',
                    'could not parse \'log_level\' configuration')
+
+
+def test_empty_log_level_is_refused_saying_what_gofer_really_does():
+    # Ground truth §9: the real v0.7.3 starts with log_level = "" and logs at error level only.
+    found = findings({'api.log_level': '""'})
+    assert_finding(found, ERROR, 'api.log_level', 'Gofer starts but logs at error level only')
+    assert 'fails to start' not in ' '.join(f.message for f in found)
+
+
+@pytest.mark.parametrize('key', ['server.bind_address', 'external_events.bind_address'])
+def test_port_zero_is_refused(key):
+    # Ground truth §9: with port 0 the real v0.7.3 listens on a random port.
+    found = findings({key: '"0.0.0.0:0"'})
+    assert_finding(found, ERROR, key, 'has port 0', 'a port the kernel picks at random')
+    assert ':0"' not in ' '.join(f.message.split('Use a fixed port')[-1] for f in found)
+
+
+def test_the_fix_for_a_bad_address_never_suggests_port_zero():
+    found = findings({'server.bind_address': '"localhost:0"'})
+    assert_finding(found, ERROR, 'server.bind_address', '"127.0.0.1:8080"')
 
 
 # -- encryption key -----------------------------------------------------------------
@@ -459,29 +479,53 @@ def test_unknown_version():
         validate({}, version='0.6')
 
 
-# -- reading the key from a config already on the host (the target has no TOML parser) --
+# -- hostile and odd input: errors, never exceptions; secrets never echoed --------------
 
-@pytest.mark.parametrize('text,expected', [
-    ('[secret_store.sqlite]\nencryption_key = "%s"\n' % KEY, KEY),
-    ('encryption_key="a\\"b\\\\c\\u00e9"  # comment\n', 'a"b\\c\u00e9'),
-    ("encryption_key = 'lit\\eral'\n", 'lit\\eral'),
-    ('path = "/x"\n', None),
-    ('encryption_key = "a"\nencryption_key = "b"\n', None),
-    ('encryption_key = 5\n', None),
+@pytest.mark.parametrize('literal', ['inf', '-inf', 'nan', '+nan', '1e400'])
+def test_non_finite_floats_where_an_integer_belongs(literal):
+    assert_finding(findings({'scheduler.docker.timeout': literal}), ERROR, 'scheduler.docker.timeout',
+                   'found float', 'Write a whole number')
+
+
+def test_an_integer_of_thousands_of_digits_is_an_error_not_an_exception():
+    config = config_with({})
+    config['api']['run_parallelism_limit'] = 10 ** 5000
+    found = validate(config)
+    assert_finding(found, ERROR, 'api.run_parallelism_limit', 'an integer too large to show')
+
+
+@pytest.mark.parametrize('raw', [
+    '[secret_store]\nsqlite = "%s"\n',
+    '[secret_store]\nengine = "%s"\n',
+    '[secret_store.sqlite]\npath = "/var/lib/gofer/s.db"\nencryption_key = ["%s"]\n',
+    '[secret_store.sqlite]\npath = "/var/lib/gofer/s.db"\nencryption_key = {k = "%s"}\n',
+    '[secret_store.sqlite]\npath = "/var/lib/gofer/s.db"\nencryptionkey = "%s"\n',
 ])
-def test_key_in_config(text, expected):
-    from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
-    assert _keyguard.key_in_config(text) == expected
+def test_values_under_secret_store_are_never_echoed(raw):
+    found = validate(tomllib.loads(GOOD.split('[secret_store', maxsplit=1)[0] + raw % 'NEVERSHOWNSECRETVALUE'))
+    assert found, 'each of these is a finding'
+    assert all('NEVERSHOWNSECRETVALUE' not in f.message for f in found)
 
 
-def test_fingerprints_match_only_their_key():
-    from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
-    fingerprint = _keyguard.make(KEY)
-    assert KEY not in fingerprint
-    assert _keyguard.matches(KEY, fingerprint) is True
-    assert _keyguard.matches(KEY[::-1], fingerprint) is False
-    assert _keyguard.matches(KEY, 'garbage') is None
-    assert _keyguard.make(KEY) != fingerprint, 'each fingerprint has its own salt'
+@pytest.mark.parametrize('value,fragment', [
+    ('/var/lib/gofer/a\\u0000b.db', 'control character'),
+    ('/var/lib/gofer/a\\nb.db', 'control character'),
+    ('/', 'names a directory, not a file'),
+    ('/var/lib/gofer/', 'names a directory, not a file'),
+    ('/var/lib/gofer/..', 'names a directory, not a file'),
+])
+def test_sqlite_paths_that_cannot_be_a_database_file(value, fragment):
+    assert_finding(findings({'server.storage_path': '"%s"' % value}), ERROR, 'server.storage_path', fragment)
+
+
+def test_a_sqlite_path_that_this_config_makes_a_directory_is_an_error():
+    # Ground truth §9: a sqlite path that is a directory makes the real v0.7.3 panic (exit 101).
+    found = findings({'server.storage_path': '"/var/lib/gofer"', 'object_store.sqlite.path': '"/var/lib/gofer/o.db"'})
+    assert_finding(found, ERROR, 'server.storage_path', 'also a directory this config needs',
+                   'object_store.sqlite.path')
+    found = findings({'server.storage_path': '"/var/lib/gofer/logs"',
+                      'api.task_execution_logs_dir': '"/var/lib/gofer/logs"'})
+    assert_finding(found, ERROR, 'server.storage_path', 'api.task_execution_logs_dir')
 
 
 def test_integers_beyond_toml_range():

@@ -68,6 +68,10 @@ def warning_texts(result):
     return [w if isinstance(w, str) else w['event']['msg'] for w in result.get('warnings', [])]
 
 
+def listing(directory):
+    return sorted(os.listdir(directory))
+
+
 def mode_of(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
@@ -106,14 +110,15 @@ def test_check_mode_on_a_fresh_target_reports_and_touches_nothing(target, capsys
     assert sorted(real['created']) == sorted(result['created'])
 
 
-def test_diff_masks_old_and_new_encryption_keys(target, capsys):
+def test_diff_hands_the_config_texts_to_the_controller_in_a_private_field(target, capsys):
+    # The controller parses both texts and renders them masked (tests/unit/plugins/action); the module only
+    # marks the entry and never puts a config text into the diff itself.
     run(capsys, args_for(target, content=config_text(target, key=OLD_KEY), _secrets=[OLD_KEY]))
     result, out = run(capsys, args_for(target), diff=True)
-    assert KEY not in out and OLD_KEY not in out
     config_diff = [d for d in result['diff'] if d['after_header'].endswith('gofer_web.toml')][0]
-    assert 'encryption_key = "********"' in config_diff['before']
-    assert 'encryption_key = "********"' in config_diff['after']
-    assert 'storage_path' in config_diff['after']
+    assert config_diff['_gofer_config'] is True and 'before' not in config_diff and 'after' not in config_diff
+    assert result['_gofer_config_texts']['before'] == config_text(target, key=OLD_KEY)
+    assert KEY not in out, 'the new key is masked by the module itself'
 
 
 def test_backup_keeps_the_previous_config(target, capsys):
@@ -203,12 +208,6 @@ def test_content_is_required_on_the_target(target, capsys):
     assert result['failed'] is True and 'content is required' in result['msg']
 
 
-def test_redact_masks_only_the_key_value():
-    text = 'path = "/x"\nencryption_key = "%s"\n  "encryption_key"="%s"\n' % (KEY, KEY)
-    assert server_config.redact(text) == ('path = "/x"\nencryption_key = "********"\n'
-                                          '  "encryption_key"="********"\n')
-
-
 # -- the encryption-key guard ----------------------------------------------------
 
 def guarded(base, key, **extra):
@@ -217,25 +216,47 @@ def guarded(base, key, **extra):
                     _key_guard={'db': str(base / 'data' / 'secrets.db'), 'key': key}, **extra)
 
 
-def test_key_fingerprint_is_recorded_beside_the_secret_store(target, capsys):
+def record_of(base):
+    return base / 'etc' / 'gofer' / '.gofer_web.toml.keyguard'
+
+
+def with_store(base, key):
+    """A placed config with key, its record, and a secret store that exists."""
+    run_ok(guarded(base, key))
+    (base / 'data' / 'secrets.db').write_bytes(b'SQLite format 3\x00' + b'\x00' * 100)
+
+
+def run_ok(args, **kwargs):
+    import io
+    import contextlib
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        with patch_module_args(dict(args, _ansible_check_mode=kwargs.get('check', False), _ansible_diff=False)):
+            with pytest.raises(SystemExit):
+                server_config.main()
+    return json.loads(out.getvalue())
+
+
+def test_key_record_is_kept_beside_the_config_in_roots_directory(target, capsys):
     result, out = run(capsys, guarded(target, KEY))
-    fingerprint = target / 'data' / 'secrets.db.key-fingerprint'
-    assert str(fingerprint) in result['created']
-    assert mode_of(fingerprint) == 0o600
-    assert KEY not in fingerprint.read_text() and KEY not in out
+    record = record_of(target)
+    assert str(record) in result['created']
+    assert mode_of(record) == 0o600
+    assert KEY not in record.read_text() and KEY not in out
+    assert json.loads(record.read_text())['config_sha256']
+    assert not (target / 'data' / 'secrets.db.key-fingerprint').exists(), 'nothing in the data directory'
     again, _out = run(capsys, guarded(target, KEY))
     assert again['changed'] is False
 
 
 @pytest.mark.parametrize('check', [False, True])
 def test_new_key_is_refused_while_the_secret_store_exists(target, capsys, check):
-    run(capsys, guarded(target, OLD_KEY))
-    (target / 'data' / 'secrets.db').write_bytes(b'SQLite format 3\x00' + b'\x00' * 100)
+    with_store(target, OLD_KEY)
     dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
     before = dest.read_bytes()
     result, out = run(capsys, guarded(target, KEY), check=check)
     assert result['failed'] is True
-    assert result['msg'].startswith('secret_store.sqlite.encryption_key: differs from the key fingerprint in ')
+    assert result['msg'].startswith('secret_store.sqlite.encryption_key: differs from the key recorded in ')
     assert 'every secret stored in %s (116 bytes) would become unreadable' % (target / 'data' / 'secrets.db') \
         in result['msg']
     assert 'accept_secret_store_data_loss' in result['msg']
@@ -244,30 +265,204 @@ def test_new_key_is_refused_while_the_secret_store_exists(target, capsys, check)
 
 
 def test_new_key_is_accepted_when_the_data_loss_is_accepted(target, capsys):
-    run(capsys, guarded(target, OLD_KEY))
-    (target / 'data' / 'secrets.db').write_bytes(b'x')
+    with_store(target, OLD_KEY)
     result, _out = run(capsys, guarded(target, KEY, accept_secret_store_data_loss=True))
     assert result['changed'] is True
     assert any('replaced although it differs' in w for w in warning_texts(result))
     again, _out = run(capsys, guarded(target, KEY))
-    assert again['changed'] is False, 'the fingerprint must now record the new key'
+    assert again['changed'] is False, 'the record must now hold the new key'
 
 
-def test_without_a_fingerprint_the_key_in_the_placed_config_is_compared(target, capsys):
-    run(capsys, guarded(target, OLD_KEY))
-    (target / 'data' / 'secrets.db').write_bytes(b'x')
-    os.unlink(target / 'data' / 'secrets.db.key-fingerprint')
+def test_without_a_record_the_controller_reads_the_placed_config(target, capsys):
+    with_store(target, OLD_KEY)
+    os.unlink(record_of(target))
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    before = dest.read_bytes()
+    first, _out = run(capsys, guarded(target, KEY))
+    assert first['_gofer_old_config'] == before.decode(), 'the placed config goes to the controller to be parsed'
+    assert first['changed'] is False and dest.read_bytes() == before
+    refused, _out = run(capsys, guarded(target, KEY, _old_key='different'))
+    assert refused['failed'] is True
+    assert 'differs from the key in the config on the host' in refused['msg']
+    accepted, _out = run(capsys, guarded(target, KEY, _old_key='same'))
+    assert 'failed' not in accepted and record_of(target).exists()
+
+
+def test_a_record_that_does_not_match_the_placed_config_is_not_trusted(target, capsys):
+    # A run that died after writing the config and before the record leaves them disagreeing: the record is
+    # then stale, and the key in the placed config decides.
+    with_store(target, OLD_KEY)
+    stale = record_of(target).read_text()
+    run_ok(guarded(target, KEY, accept_secret_store_data_loss=True))
+    record_of(target).write_text(stale)
+    os.chmod(record_of(target), 0o600)
     result, _out = run(capsys, guarded(target, KEY))
-    assert result['failed'] is True
-    assert 'differs from the key in the config on the host' in result['msg']
+    assert '_gofer_old_config' in result, 'a stale record must not decide'
 
 
-def test_a_secret_store_with_no_record_warns_and_records_the_key(target, capsys):
+@pytest.mark.parametrize('content', [
+    '{"version": 2, "kdf": "pbkdf2-sha256", "iterations": 100000000000, "salt": "00", "digest": "00", '
+    '"config_sha256": "00", "db": "/x"}',
+    '{"version": 2, "iterations": 1e999}',
+    '{"version": 2, "salt": "\\u00e9\\u00e9"}',
+    'not json at all',
+    '[' * 100000,
+], ids=['huge-iterations', 'overflowing-number', 'non-ascii', 'garbage', 'deep-nesting'])
+def test_a_hostile_record_is_unknown_never_a_crash_or_a_hang(target, capsys, content):
+    import time
+    with_store(target, OLD_KEY)
+    record_of(target).write_text(content)
+    started = time.time()
+    result, _out = run(capsys, guarded(target, KEY))
+    assert time.time() - started < 10
+    assert '_gofer_old_config' in result, 'an unreadable record falls back to the placed config'
+
+
+def test_a_record_with_bytes_that_are_not_utf8_is_unknown(target, capsys):
+    with_store(target, OLD_KEY)
+    record_of(target).write_bytes(b'\xff\xfe{"version": 2}\x00')
+    result, _out = run(capsys, guarded(target, KEY))
+    assert '_gofer_old_config' in result
+
+
+def test_a_record_others_could_write_is_not_trusted(target, capsys):
+    with_store(target, OLD_KEY)
+    os.chmod(record_of(target), 0o666)
+    result, _out = run(capsys, guarded(target, KEY))
+    assert '_gofer_old_config' in result
+
+
+def test_a_store_path_through_a_link_and_dotdot_reaches_the_same_database(target, capsys):
+    with_store(target, OLD_KEY)
+    os.symlink(target / 'data', target / 'alias')
+    args = guarded(target, KEY)
+    args['_key_guard'] = {'db': str(target / 'alias' / '..' / 'alias' / 'secrets.db'), 'key': KEY}
+    result, _out = run(capsys, args)
+    assert result['failed'] is True and 'differs from the key recorded in' in result['msg']
+
+
+def test_a_secret_store_with_no_record_and_no_config_warns_and_records_the_key(target, capsys):
     os.mkdir(target / 'data')
     (target / 'data' / 'secrets.db').write_bytes(b'x')
     result, _out = run(capsys, guarded(target, KEY))
     assert any('no record of the key' in w for w in warning_texts(result))
-    assert (target / 'data' / 'secrets.db.key-fingerprint').exists()
+    assert record_of(target).exists()
+
+
+# -- paths an attacker on the target controls ----------------------------------------
+
+def test_a_symlinked_dest_is_refused_and_not_followed(target, capsys):
+    secret = target / 'shadow'
+    secret.write_text('root:SECRETHASH:19000:0:99999:7:::\n')
+    os.chmod(secret, 0o640)
+    (target / 'etc' / 'gofer').mkdir(parents=True)
+    os.symlink(secret, target / 'etc' / 'gofer' / 'gofer_web.toml')
+    result, out = run(capsys, args_for(target), diff=True)
+    assert result['failed'] is True and 'is a symbolic link' in result['msg']
+    assert 'SECRETHASH' not in out
+    assert secret.read_text().startswith('root:SECRETHASH') and mode_of(secret) == 0o640
+
+
+def test_a_symlinked_tls_key_is_refused_and_not_followed(target, capsys):
+    outside = target / 'elsewhere.key'
+    outside.write_text('old')
+    os.chmod(outside, 0o644)
+    (target / 'tls').mkdir()
+    os.symlink(outside, target / 'tls' / 'events.key')
+    args = args_for(target, _tls_files=[{'path': str(target / 'tls' / 'events.key'), 'kind': 'key',
+                                         'key': 'external_events.tls_key_path', 'content': PRIVATE}])
+    result, _out = run(capsys, args)
+    assert result['failed'] is True and 'is a symbolic link' in result['msg']
+    assert outside.read_text() == 'old' and mode_of(outside) == 0o644
+
+
+def test_a_sqlite_path_that_is_a_directory_fails_before_any_change(target, capsys):
+    (target / 'data' / 'secrets.db').mkdir(parents=True)
+    args = args_for(target, _sqlite_files=[{'path': str(target / 'data' / 'secrets.db'),
+                                            'key': 'secret_store.sqlite.path'}])
+    result, _out = run(capsys, args)
+    assert result['failed'] is True
+    assert result['msg'].startswith('secret_store.sqlite.path: "%s" is a directory' % (target / 'data' / 'secrets.db'))
+    assert not (target / 'etc').exists()
+
+
+def test_a_backup_is_never_more_readable_than_the_new_file(target, capsys):
+    first = run_ok(args_for(target, content=config_text(target, key=OLD_KEY), _secrets=[OLD_KEY], mode='0644'))
+    assert 'failed' not in first
+    result, _out = run(capsys, args_for(target, backup=True))
+    assert mode_of(result['backup_file']) == 0o640 & 0o644
+
+
+def test_stale_temporary_files_are_swept_on_every_run_and_only_ours(target, capsys):
+    run_ok(args_for(target))
+    gofer = target / 'etc' / 'gofer'
+    ours = gofer / '.gofer_web.toml.abcd1234.tmp'
+    ours.write_text('left by a killed run')
+    foreign = gofer / '.gofer_web.toml.notours.tmp'
+    foreign.write_text('someone else')
+    os.symlink('/etc/passwd', gofer / '.gofer_web.toml.zzzz9999.tmp')
+    result, _out = run(capsys, args_for(target))
+    assert result['changed'] is False, 'nothing of the config changed'
+    assert not ours.exists()
+    assert foreign.exists() and os.path.islink(gofer / '.gofer_web.toml.zzzz9999.tmp')
+
+
+def test_a_second_run_waits_for_the_lock_and_gives_up_with_a_message(target, capsys, monkeypatch):
+    import fcntl
+    run_ok(args_for(target))
+    lock = os.open(target / 'etc' / 'gofer', os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    monkeypatch.setattr(server_config, 'LOCK_TIMEOUT', 0.5)
+    try:
+        result, _out = run(capsys, args_for(target, content=config_text(target, key=OLD_KEY)))
+    finally:
+        os.close(lock)
+    assert result['failed'] is True and 'Another run of gofer.gofer.server_config has held the lock' in result['msg']
+    assert listing(target / 'etc' / 'gofer') == ['gofer_web.toml'], 'taking the lock creates nothing'
+    assert config_text(target) == (target / 'etc' / 'gofer' / 'gofer_web.toml').read_text()
+
+
+def test_a_failure_reports_the_parents_it_created(target, capsys):
+    (target / 'srv').mkdir()
+    (target / 'srv' / 'new').mkdir()
+    blocker = target / 'srv' / 'new' / 'data'
+    blocker.write_text('a file where a directory belongs')
+    args = args_for(target, _data_dirs=[{'path': str(target / 'srv' / 'made' / 'deep'), 'key': 'a'},
+                                        {'path': str(blocker / 'x'), 'key': 'server.storage_path'}])
+    result, _out = run(capsys, args)
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert str(target / 'srv' / 'made') in result['created']
+
+
+def test_a_dest_that_could_not_be_written_is_not_reported_as_created(target, capsys, monkeypatch):
+    def refused(self, b_path, data, file_args):
+        raise PermissionError(13, 'Permission denied')
+
+    monkeypatch.setattr(server_config.Placer, 'write_atomically', refused)
+    result, _out = run(capsys, args_for(target))
+    dest = str(target / 'etc' / 'gofer' / 'gofer_web.toml')
+    assert result['failed'] is True and 'Permission denied' in result['msg']
+    assert dest not in result['created'] and dest not in result['changed_paths']
+    assert str(target / 'data') in result['created'], 'what was done before the failure is reported'
+
+
+def test_certificate_bytes_outside_the_pem_block_are_placed_exactly(target, capsys):
+    raw = ('subject=CN=t\u00e9st \u2603\n' + CERT).encode('utf-8') + b'\xff\xfe trailing\n'
+    args = args_for(target, _tls_files=[{'path': str(target / 'tls' / 'events.crt'), 'kind': 'cert',
+                                         'key': 'external_events.tls_cert_path', 'content': raw.decode('latin-1')}])
+    result, _out = run(capsys, args)
+    assert 'failed' not in result
+    assert (target / 'tls' / 'events.crt').read_bytes() == raw
+
+
+def test_check_mode_diff_shows_a_shared_directory_once_with_its_mode(target, capsys):
+    args = args_for(target, _data_dirs=[{'path': str(target / 'srv' / 'gofer'), 'key': 'server.storage_path'},
+                                        {'path': str(target / 'srv' / 'gofer' / 'logs'), 'key': 'logs'}])
+    result, _out = run(capsys, args, check=True, diff=True)
+    shown = [d['after'] for d in result['diff'] if isinstance(d.get('after'), dict)
+             and d['after'].get('path') == str(target / 'srv' / 'gofer')]
+    assert len(shown) == 1 and shown[0]['mode'] == '0750' and shown[0]['owner'] == USER
 
 
 # -- atomicity -------------------------------------------------------------------
@@ -287,7 +482,7 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temp_files(target, capsys, m
     assert 'created %s' % (target / 'new') in result['msg'], 'the report must say what was done'
     assert result['created'] == [str(target / 'new')]
     assert dest.read_bytes() == before
-    assert sorted(os.listdir(dest.parent)) == ['gofer_web.toml']
+    assert listing(dest.parent) == ['gofer_web.toml']
 
 
 KILLED_RUN = '''
@@ -311,23 +506,9 @@ def test_a_run_killed_before_the_rename_leaves_the_old_file_and_the_next_run_cle
                             capture_output=True, check=False)
     assert killed.returncode == -9, killed.stderr
     assert dest.read_bytes() == before, 'a killed run must leave the old file'
-    leftovers = [n for n in os.listdir(dest.parent) if n != 'gofer_web.toml']
+    leftovers = [n for n in listing(dest.parent) if n != 'gofer_web.toml']
     assert len(leftovers) == 1 and leftovers[0].endswith('.tmp')
     result, _out = run(capsys, args_for(target))
     assert result['changed'] is True
-    assert sorted(os.listdir(dest.parent)) == ['gofer_web.toml']
+    assert listing(dest.parent) == ['gofer_web.toml']
     assert dest.read_text() == config_text(target)
-
-
-def test_an_unreadable_fingerprint_falls_back_to_the_placed_config(target, capsys):
-    run(capsys, guarded(target, OLD_KEY))
-    (target / 'data' / 'secrets.db').write_bytes(b'x')
-    (target / 'data' / 'secrets.db.key-fingerprint').write_text('garbage\n')
-    result, _out = run(capsys, guarded(target, KEY))
-    assert result['failed'] is True
-    assert 'differs from the key in the config on the host' in result['msg']
-    os.unlink(target / 'etc' / 'gofer' / 'gofer_web.toml')
-    result, _out = run(capsys, guarded(target, KEY))
-    assert 'failed' not in result
-    assert any('no record of the key' in w for w in warning_texts(result))
-    assert (target / 'data' / 'secrets.db.key-fingerprint').read_text().startswith('pbkdf2-sha256$')

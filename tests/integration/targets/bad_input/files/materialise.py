@@ -49,7 +49,7 @@ def main():
     out = []
     for case in cases:
         tables = base(root, key)
-        args = json.loads(json.dumps(case.get('args', {})).replace('KEYDIR', keydir))
+        args = json.loads(json.dumps(case.get('args', {})).replace('KEYDIR', keydir).replace('ROOT', root))
         if case.get('tls') == 'events':
             tables['server']['use_tls'] = 'true'
             tables['external_events'].update(use_tls='false', tls_cert_path='"%s/etc/gofer/tls/e.crt"' % root,
@@ -61,7 +61,10 @@ def main():
             if literal is None:
                 tables.get(table, {}).pop(name, None)
             else:
-                tables.setdefault(table, {})[name] = literal
+                tables.setdefault(table, {})[name] = literal.replace('ROOT', root)
+        for path, digits in (case.get('digits') or {}).items():
+            table, name = path.rsplit('.', 1)
+            tables.setdefault(table, {})[name] = '9' * digits
         for path, size in (case.get('huge') or {}).items():
             table, name = path.rsplit('.', 1)
             tables.setdefault(table, {})[name] = '"/%s"' % ('x' * (size - 1)) if 'path' in name else '"%s"' % ('x' * size)
@@ -70,6 +73,11 @@ def main():
                  'vars': case.get('vars')}
         if 'content' in case:
             entry['content'] = case['content']
+        elif 'nest' in case:  # hostile nesting, generated: {arrays|tables|dotted: depth}
+            kind, depth = next(iter(case['nest'].items()))
+            entry['content'] = {'arrays': 'a = ' + '[' * depth + ']' * depth + '\n',
+                                'tables': 'a = ' + '{ b = ' * depth + '1' + ' }' * depth + '\n',
+                                'dotted': '.'.join('k%d' % i for i in range(depth)) + ' = 1\n'}[kind]
         elif 'src_hex' in case:
             src = os.path.join(srcdir, case['id'] + '.toml')
             with open(src, 'wb') as f:
