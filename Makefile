@@ -13,7 +13,7 @@ TREE_COLLECTION = $(TEST_TREE)/ansible_collections/gofer/gofer
 # Records the reliability tests leave, rendered into docs/reliability.md by tools/reliability.py.
 RELIABILITY := $(CACHE)/reliability
 
-.PHONY: help venv install demo test tree sanity units integration generated lint molecule images records reliability bench build-install clean
+.PHONY: help venv install demo test tree sanity units integration generated lint docs-lint ee molecule images records reliability bench build-install clean
 
 help:
 	@echo "make demo   set up .venv, install the collection, run playbooks/demo.yml on localhost"
@@ -70,6 +70,15 @@ build-install: venv
 lint: venv
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint
 
+# The plugin and role docs as antsibull-docs (docs.ansible.com) reads them.
+docs-lint: tree
+	cd $(TREE_COLLECTION) && PATH=$(CURDIR)/$(BIN):$$PATH $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	@echo "antsibull-docs lint-collection-docs: clean"
+
+# The execution environment as AWX / Automation Controller users build it (no image, no registry).
+ee: venv
+	BIN=$(CURDIR)/$(BIN) tests/ee/check.sh
+
 images:
 	tests/images/build.sh
 
@@ -83,15 +92,15 @@ records:
 
 # Figures, not pass/fail: converge 1, 5 and 20 containers with the role and with a conventional one.
 bench: install images
-	$(BIN)/python benchmarks/run.py --collections $(COLLECTIONS) --markdown docs/performance.md
+	$(BIN)/python benchmarks/run.py --hosts 1 10 50 --collections $(COLLECTIONS) --markdown docs/performance.md
 
 # docs/reliability.md is rewritten from the records of the last `make test`.
 reliability: venv
 	$(BIN)/python tools/reliability.py $(RELIABILITY)
 
-test: records generated lint build-install sanity units integration molecule
+test: records generated lint docs-lint ee build-install sanity units integration molecule
 	$(BIN)/python tools/reliability.py $(RELIABILITY) --check
-	@echo "make test: generated files, ansible-lint, build and install, sanity, units, integration, molecule and docs/reliability.md passed"
+	@echo "make test: generated files, ansible-lint, docs lint, execution environment, build and install, sanity, units, integration, molecule and docs/reliability.md passed"
 
 clean:
 	rm -rf $(CACHE) $(TEST_TREE) demo/out

@@ -69,6 +69,10 @@ ROLE_VARIABLES = [
         'System user Gofer runs as; it owns the data directories and TLS files.'])),
     ('gofer_service_group', dict(type='str', default='gofer', description=[
         'Group of the Gofer service; the config file is root:<this group> 0640.'])),
+    ('gofer_unknown_variables', dict(type='str', default='error', choices=['error', 'warn', 'ignore'], description=[
+        'What to do with a gofer_* variable the role does not know (a misspelling is otherwise ignored silently): '
+        'V(error) fails before any host is touched, naming it with the closest known name; V(warn) only says so; '
+        'V(ignore) is for sites with gofer_-prefixed variables of their own.'])),
     ('gofer_create_user', dict(type='bool', default=False, description=[
         'Create gofer_service_user and gofer_service_group as system accounts, and add the user to the docker '
         'group when that group exists.'])),
@@ -237,7 +241,15 @@ def render_template():
         if table != section:
             section = table
             lines += ['', '[%s]' % table]
-        value = name + (' | gofer.gofer.seconds' if spec['unit'] == 'seconds' else '')
+        # Values are read the way Ansible's own type conversion reads them ("yes", "200" from -e): see #11.
+        if spec['unit'] == 'seconds':
+            value = name + ' | gofer.gofer.seconds'
+        elif spec['type'] == S.BOOL:
+            value = "%s | gofer.gofer.as_bool('%s')" % (name, name)
+        elif spec['type'] == S.U64:
+            value = "%s | gofer.gofer.as_int('%s')" % (name, name)
+        else:
+            value = name
         line = '%s = {{ %s | gofer.gofer.toml_value }}' % (key, value)
         if spec['optional']:
             # Option<String> in Gofer: written only when set (trim_blocks drops the tag lines).
@@ -255,6 +267,18 @@ def render_docs():
              'Gofer v0.7 schema has a variable and is written out explicitly, so nothing inherits Gofer\'s insecure',
              'built-in defaults. See [provisioning.md](provisioning.md) for install, upgrade, rollback and removal.', '',
              '## Example playbook', '', '```yaml', EXAMPLE_PLAYBOOK.strip(), '```', '',
+             'A complete site (inventory, group_vars, the key in ansible-vault, TLS behind a reverse proxy) is in',
+             '[example-site/](example-site/); the tests run it.', '',
+             '## How the role reads its variables', '',
+             '- Every `gofer_*` variable in play must be one of the role\'s: a misspelled one (`gofer_api_log_levl`) fails',
+             '  before any host is touched, naming the closest variable and the config key it sets. Set',
+             '  `gofer_unknown_variables: warn` or `ignore` if your site has `gofer_` variables of its own.',
+             '- Booleans and integers are read the way Ansible reads them: `yes`, `on`, `"true"` and `"200"` (what',
+             '  `-e name=value` gives) become real TOML booleans and integers. A value Ansible would not convert fails',
+             '  naming the variable. The module, given raw TOML, stays strict: Gofer converts nothing.',
+             '- Tags: `gofer_install` (account and binary), `gofer_config` (the config only), `gofer_service` (the',
+             '  unit, the start and the probe; it converges the config too, because the unit is writable only where',
+             '  the config keeps data). The preflight runs with every tag.', '',
              '## Role variables', '',
              '| variable | default | sets | meaning |', '|---|---|---|---|']
     for name, option in ROLE_VARIABLES:

@@ -3,11 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Filters for rendering Gofer configs: toml_value and seconds (documented in toml_value.yml, seconds.yml)."""
+"""Filters for rendering Gofer configs and checking the role's variables (each documented in its own .yml)."""
 
 from __future__ import annotations
 
+import difflib
+import os
+
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.gofer.gofer.plugins.module_utils._duration import parse_duration
 from ansible_collections.gofer.gofer.plugins.module_utils._toml import toml_value as _toml_value
@@ -27,6 +31,62 @@ def seconds(value):
         raise AnsibleFilterError('gofer.gofer.seconds: %s' % e)
 
 
+def as_bool(value, name):
+    """A boolean as Ansible's own type conversion reads it (yes/no, on/off, true/false, 1/0), or an error naming name."""
+    if isinstance(value, bool):
+        return value
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        raise AnsibleFilterError('%s: %s is not a boolean; write true or false (yes/no, on/off and 1/0 are taken too).'
+                                 % (name, _shown(value)))
+
+
+def as_int(value, name):
+    """A whole number, from an integer or a string of digits (as -e name=value gives), or an error naming name."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 20:
+        return int(value.strip())
+    raise AnsibleFilterError('%s: %s is not a whole number; write one without quotes or units.' % (name, _shown(value)))
+
+
+def _shown(value):
+    text = repr(value) if not isinstance(value, str) else '"%s"' % value
+    return text if len(text) <= 60 else text[:57] + '..."'
+
+
+_KNOWN = {}
+
+
+def _known_variables():
+    """The role's variables, from its argument specs (generated from the schema): {name: config key or None}."""
+    if not _KNOWN:
+        import yaml
+        path = os.path.join(os.path.dirname(__file__), '..', '..', 'roles', 'server', 'meta', 'argument_specs.yml')
+        with open(path) as f:
+            specs = yaml.safe_load(f)['argument_specs']
+        for entry in specs.values():
+            for name, option in entry.get('options', {}).items():
+                sets = [d for d in option.get('description', []) if d.startswith('Sets C(')]
+                _KNOWN[name] = sets[0][len('Sets C('):].split(')', 1)[0] if sets else None
+    return _KNOWN
+
+
+def unknown_variables(names):
+    """One message per gofer_* name the role gofer.gofer.server does not know, with a did-you-mean."""
+    known = _known_variables()
+    messages = []
+    for name in sorted(set(names) - set(known)):
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+        hint = ''
+        if close:
+            hint = ' Did you mean %s%s?' % (close[0], ' (it sets %s)' % known[close[0]] if known[close[0]] else '')
+        messages.append('%s is not a variable of the role gofer.gofer.server, so it has no effect.%s' % (name, hint))
+    return messages
+
+
 class FilterModule(object):
     def filters(self):
-        return {'toml_value': toml_value, 'seconds': seconds}
+        return {'toml_value': toml_value, 'seconds': seconds, 'as_bool': as_bool, 'as_int': as_int,
+                'unknown_variables': unknown_variables}

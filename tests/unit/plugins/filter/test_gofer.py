@@ -77,3 +77,38 @@ def test_seconds_refuses(value):
 def test_format_duration_round_trips_through_seconds(value):
     from ansible_collections.gofer.gofer.plugins.module_utils._duration import format_duration
     assert seconds(format_duration(value)) == value
+
+
+@pytest.mark.parametrize('value,expected', [
+    (True, True), ('yes', True), ('on', True), ('true', True), ('1', True), (1, True),
+    (False, False), ('no', False), ('off', False), ('false', False), ('0', False), (0, False),
+])
+def test_as_bool_reads_what_ansible_reads(value, expected):
+    assert FILTERS['as_bool'](value, 'gofer_x') is expected
+
+
+@pytest.mark.parametrize('value', ['maybe', '', 'yes please', 2, 1.5, [True]])
+def test_as_bool_refuses_the_rest_naming_the_variable(value):
+    with pytest.raises(AnsibleFilterError, match='^gofer_x: .* is not a boolean'):
+        FILTERS['as_bool'](value, 'gofer_x')
+
+
+@pytest.mark.parametrize('value,expected', [(200, 200), ('200', 200), (' 7 ', 7), (0, 0), ('0', 0)])
+def test_as_int_reads_integers_and_digit_strings(value, expected):
+    assert FILTERS['as_int'](value, 'gofer_x') == expected
+
+
+@pytest.mark.parametrize('value', [True, '5m', '-1', '1.5', 1.5, '', '9' * 30, None])
+def test_as_int_refuses_the_rest_naming_the_variable(value):
+    with pytest.raises(AnsibleFilterError, match='^gofer_x: .* is not a whole number'):
+        FILTERS['as_int'](value, 'gofer_x')
+
+
+def test_unknown_variables_name_the_typo_and_the_closest_known_name():
+    found = FILTERS['unknown_variables'](['gofer_api_log_levl', 'gofer_api_log_level', 'gofer_version',
+                                          'gofer_site_thing'])
+    assert found == [
+        'gofer_api_log_levl is not a variable of the role gofer.gofer.server, so it has no effect. Did you mean '
+        'gofer_api_log_level (it sets api.log_level)?',
+        'gofer_site_thing is not a variable of the role gofer.gofer.server, so it has no effect.',
+    ]

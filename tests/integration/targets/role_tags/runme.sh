@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# --tags gofer_config converges only the config (and the preflight); --tags gofer_install reaches the install.
+set -eu
+work="${OUTPUT_DIR:?}/role_tags"
+rm -rf "$work" && mkdir -p "$work"
+run() { ansible-playbook -i ../../inventory -e "work=$work" playbook.yml "$@" > "$work/run.log" 2>&1; }
+
+run --tags gofer_config || { tail -30 "$work/run.log"; echo "--tags gofer_config failed"; exit 1; }
+[ -f "$work/etc/gofer_web.toml" ] || { echo "the config was not placed"; exit 1; }
+[ ! -e "$work/lib" ] || { echo "--tags gofer_config ran the install"; exit 1; }
+grep -q 'Preflight | check the role' "$work/run.log" || { echo "the preflight did not run"; exit 1; }
+
+rm -f "$work/etc/gofer_web.toml"
+if run --tags gofer_install; then tail -30 "$work/run.log"; echo "--tags gofer_install did not reach the install"; exit 1; fi
+grep -q 'copy the binary from the controller' "$work/run.log" || { tail -30 "$work/run.log"; exit 1; }
+[ ! -e "$work/etc/gofer_web.toml" ] || { echo "--tags gofer_install placed the config"; exit 1; }
+
+if run -e gofer_api_log_levl=debug --tags gofer_config; then echo "a misspelled -e variable was accepted"; exit 1; fi
+grep -q 'gofer_api_log_levl is not a variable of the role gofer.gofer.server' "$work/run.log" || { tail -20 "$work/run.log"; exit 1; }
+run -e gofer_api_log_levl=debug -e gofer_unknown_variables=ignore --tags gofer_config \
+  || { tail -20 "$work/run.log"; echo "gofer_unknown_variables=ignore did not let it pass"; exit 1; }
+echo "tags and unknown variables behave"
