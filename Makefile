@@ -18,7 +18,7 @@ RELIABILITY := $(CACHE)/reliability
 help:
 	@echo "make demo   set up .venv, install the collection, run playbooks/demo.yml on localhost"
 	@echo "make test   the whole suite: generated files, ansible-lint, sanity, units, integration, molecule"
-	@echo "make bench  converge 1, 5, 20 containers with the role and a conventional one; write docs/performance.md"
+	@echo "make bench  converge 1, 10, 50 containers with the role and a conventional one; write docs/performance.md"
 
 $(BIN)/ansible-playbook: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)

@@ -477,6 +477,11 @@ def main(argv=None):
     if args.check and stale:
         print('out of date (run python3 tools/generate.py): ' + ', '.join(stale))
         return 1
+    # Markdown pages must not show Ansible's doc markup literally.
+    literal = [rel for rel, render in OUTPUTS.items() if rel.endswith('.md') and re.search(r'\b[CVO]\(', render())]
+    if literal:
+        print('Ansible markup left in Markdown: ' + ', '.join(literal))
+        return 1
     return 0
 
 
