@@ -68,7 +68,7 @@ def main():
         for path, size in (case.get('huge') or {}).items():
             table, name = path.rsplit('.', 1)
             tables.setdefault(table, {})[name] = '"/%s"' % ('x' * (size - 1)) if 'path' in name else '"%s"' % ('x' * size)
-        content = render(tables) + (case.get('patch') or '')
+        content = render(tables) + (case.get('patch') or '').replace('ROOT', root)
         entry = {'id': case['id'], 'category': case['category'], 'expect': case['expect'], 'args': args,
                  'vars': case.get('vars')}
         if 'content' in case:
