@@ -278,7 +278,11 @@ def render_docs():
              '  naming the variable. The module, given raw TOML, stays strict: Gofer converts nothing.',
              '- Tags: `gofer_install` (account and binary), `gofer_config` (the config only), `gofer_service` (the',
              '  unit, the start and the probe; it converges the config too, because the unit is writable only where',
-             '  the config keeps data). The preflight runs with every tag.', '',
+             '  the config keeps data). The preflight runs with every tag.',
+             '- A config change notifies the topic `gofer config changed`. With the whole role, the service tasks',
+             '  restart Gofer, wait for it and roll a failed upgrade back; with `tasks_from: config`, the role\'s',
+             '  handler restarts `gofer.service` and waits for the probe. A wrapper role can listen to the topic too.',
+             '',
              '## Role variables', '',
              '| variable | default | sets | meaning |', '|---|---|---|---|']
     for name, option in ROLE_VARIABLES:
