@@ -24,7 +24,7 @@ import re
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
 from ansible_collections.gofer.gofer.plugins.module_utils._duration import parse_duration
-from ansible_collections.gofer.gofer.plugins.module_utils._view import is_secret
+from ansible_collections.gofer.gofer.plugins.module_utils._view import flatten, is_secret
 
 ERROR = 'error'
 WARNING = 'warning'
@@ -89,17 +89,6 @@ def describe(value, path='', secret=None):
     if isinstance(value, list):
         return 'an array'
     return 'a %s' % type(value).__name__
-
-
-def flatten(tree, prefix=''):
-    out = {}
-    for name, value in tree.items():
-        path = prefix + name
-        if isinstance(value, dict):
-            out.update(flatten(value, path + '.'))
-        else:
-            out[path] = value
-    return out
 
 
 def merge(base, override):

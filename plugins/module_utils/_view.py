@@ -70,13 +70,13 @@ def _literal(value):
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def flat(config, prefix=''):
-    """{dotted.path: value} of a parsed config (bounded by MAX_DEPTH before it gets here)."""
+def flatten(tree, prefix=''):
+    """{dotted.path: value} of a parsed config (its nesting is bounded by MAX_DEPTH before it gets here)."""
     out = {}
-    for name, value in config.items():
-        path = prefix + str(name)
+    for name, value in tree.items():
+        path = prefix + name
         if isinstance(value, dict):
-            out.update(flat(value, path + '.'))
+            out.update(flatten(value, path + '.'))
         else:
             out[path] = value
     return out
@@ -89,7 +89,7 @@ def masked_lines(config, extra_secrets=(), other=None):
     changed key does not look like an unchanged one.
     """
     lines = []
-    others = flat(other) if other is not None else {}
+    others = flatten(other) if other is not None else {}
 
     def walk(node, prefix):
         for name, value in node.items():

@@ -670,10 +670,9 @@ class Placer(object):
         new_mode = int(new_mode, 8) if isinstance(new_mode, str) and new_mode.isdigit() else 0o600
         old_mode = stat.S_IMODE(os.lstat(self.backup_file).st_mode)
         os.chmod(self.backup_file, old_mode & new_mode)
-        uid = pwd.getpwnam(file_args['owner']).pw_uid if file_args.get('owner') else -1
-        gid = grp.getgrnam(file_args['group']).gr_gid if file_args.get('group') and self.lookup(
-            grp.getgrnam, file_args['group']) else -1
-        os.chown(self.backup_file, uid, gid)
+        owner = self.lookup(pwd.getpwnam, file_args['owner']) if file_args.get('owner') else None
+        group = self.lookup(grp.getgrnam, file_args['group']) if file_args.get('group') else None
+        os.chown(self.backup_file, owner.pw_uid if owner else -1, group.gr_gid if group else -1)
 
     def write_atomically(self, b_path, data, file_args):
         # mkstemp creates the file 0600 beside the target, so it is never readable by others, and
