@@ -21,15 +21,16 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
+from ansible_collections.gofer.gofer.plugins.module_utils import _migrate
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 from ansible_collections.gofer.gofer.plugins.module_utils import _tls
 from ansible_collections.gofer.gofer.plugins.module_utils import _validate
 from ansible_collections.gofer.gofer.plugins.module_utils import _view
 
-# The sqlite files whose parent directory Gofer needs but never creates (ground truth §2.4),
-# and the task log directory it never creates.
+# The sqlite files whose parent directory Gofer needs but never creates (ground truth §2.4), and the directories
+# the service account needs: the task logs (never created by Gofer) and, from v0.9, the object store.
 SQLITE_KEYS = _validate.SQLITE_KEYS
-DIRECTORY_KEYS = ('api.task_execution_logs_dir',)
+DIRECTORY_KEYS = _validate.DIRECTORY_KEYS
 _MASK = _view.MASK
 
 
@@ -95,16 +96,30 @@ class ActionModule(ActionBase):
                                                  module_args=plan['args'], task_vars=task_vars)
         module_result.pop('_gofer_old_config', None)
         texts = module_result.pop('_gofer_config_texts', None)
+        migration = self.migration_findings(module_result, texts, plan)
         if 'diff' in module_result:
             texts = dict(texts or {}, after=plan['args']['content'])
             module_result['diff'] = [self.config_diff(d, texts) if d.get('_gofer_config') else d
                                      for d in module_result['diff']]
         result.update(module_result)
-        result['findings'] = [self.masked(f) for f in plan['findings']] + module_result.get('findings', [])
-        warnings = [self.mask(f.message) for f in plan['findings'] if f.level == _validate.WARNING]
+        findings = plan['findings'] + migration
+        result['findings'] = [self.masked(f) for f in findings] + module_result.get('findings', [])
+        warnings = [self.mask(f.message) for f in findings if f.level == _validate.WARNING]
         if warnings:
             result['warnings'] = warnings + list(result.get('warnings') or [])
         return result
+
+    def migration_findings(self, module_result, texts, plan):
+        """What changes for Gofer when the config on the host was written for another release (#12)."""
+        previous = module_result.get('previous_version')
+        before = (texts or {}).get('before')
+        new_version = plan['args']['gofer_version']
+        if before is None or not module_result.get('config_changed') or previous == new_version:
+            return []
+        old = self.parse_quietly(before)
+        if old is None:
+            return []
+        return _migrate.findings(old, previous, plan['config'], new_version)
 
     def old_key_verdict(self, text, key):
         """'same' or 'different' when the placed config's key can be read as TOML, else 'unknown'."""
@@ -188,15 +203,16 @@ class ActionModule(ActionBase):
         tls_files, tls_expected, tls_findings = self.tls_plan(args.get('tls_src') or {}, effective)
         findings.extend(tls_findings)
 
+        sqlite_keys = [k for k in SQLITE_KEYS if k in effective]
         dirs = {}
-        for key in SQLITE_KEYS + DIRECTORY_KEYS:
+        for key in sqlite_keys + [k for k in DIRECTORY_KEYS if k in effective]:
             path = posixpath.normpath(effective[key])
-            path = posixpath.dirname(path) if key in SQLITE_KEYS else path
+            path = posixpath.dirname(path) if key in sqlite_keys else path
             if path != '/':
                 dirs.setdefault(path, []).append(key)
 
         self._secrets.extend(f['content'] for f in tls_files if f['kind'] == 'key')
-        sqlite_files = [{'path': posixpath.normpath(effective[k]), 'key': k} for k in SQLITE_KEYS]
+        sqlite_files = [{'path': posixpath.normpath(effective[k]), 'key': k} for k in sqlite_keys]
         module_args = {
             'content': content,
             'dest': args['dest'],
@@ -212,11 +228,14 @@ class ActionModule(ActionBase):
             '_key_guard': {'db': posixpath.normpath(effective['secret_store.sqlite.path']),
                            'key': effective['secret_store.sqlite.encryption_key']},
             'accept_secret_store_data_loss': args['accept_secret_store_data_loss'],
+            'gofer_version': version,
+            '_database': posixpath.normpath(effective['server.storage_path']),
+            'accept_database_reset': args['accept_database_reset'],
         }
         for name in FILE_COMMON_ARGUMENTS:
             if args.get(name) is not None:
                 module_args[name] = args[name]
-        return {'args': module_args, 'findings': findings}
+        return {'args': module_args, 'findings': findings, 'config': config}
 
     @staticmethod
     def check_target_options(args):

@@ -30,6 +30,7 @@ def user_options():
         tls_src=dict(type='dict', options=dict(external_events=_tls_pair(), extensions=_tls_pair())),
         backup=dict(type='bool', default=False),
         accept_secret_store_data_loss=dict(type='bool', default=False),
+        accept_database_reset=dict(type='bool', default=False),
         secret_values=dict(type='list', elements='str', default=[], no_log=True),
         account_created_earlier=dict(type='bool', default=False),
     )
@@ -47,6 +48,7 @@ def module_options():
         _old_key=dict(type='str', choices=['same', 'different', 'unknown'], no_log=False),
         _tls_expected=dict(type='raw'),
         _key_guard=dict(type='raw', no_log=False),  # its key is in _secrets, masked
+        _database=dict(type='str'),
         _secrets=dict(type='raw', no_log=True),
     )
     return spec

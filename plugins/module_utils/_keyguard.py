@@ -29,6 +29,9 @@ ITERATIONS = 10000
 MAX_RECORD = 4096
 _HEX = re.compile(r'^[0-9a-f]+$')
 FIELDS = {'version', 'kdf', 'iterations', 'salt', 'digest', 'config_sha256', 'db'}
+# The Gofer release the config was placed for (from gofer.gofer 0.3.0; older records have no such field).
+VERSION_FIELD = 'gofer_version'
+_GOFER_VERSION = re.compile(r'^(latest|[0-9]{1,3}\.[0-9]{1,3}(\.[0-9]{1,3})?)$')
 
 
 def record_path(dest):
@@ -40,11 +43,11 @@ def _digest(key, salt):
     return hashlib.pbkdf2_hmac('sha256', key.encode('utf-8', 'surrogatepass'), salt, ITERATIONS).hex()
 
 
-def make(key, config_sha256, db, salt=None):
+def make(key, config_sha256, db, gofer_version, salt=None):
     salt = salt if salt is not None else os.urandom(16)
     return json.dumps({'version': 2, 'kdf': 'pbkdf2-sha256', 'iterations': ITERATIONS, 'salt': salt.hex(),
-                       'digest': _digest(key, salt), 'config_sha256': config_sha256, 'db': db},
-                      sort_keys=True) + '\n'
+                       'digest': _digest(key, salt), 'config_sha256': config_sha256, 'db': db,
+                       VERSION_FIELD: gofer_version}, sort_keys=True) + '\n'
 
 
 def read(path):
@@ -68,7 +71,10 @@ def read(path):
         record = json.loads(data.decode('ascii'))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(record, dict) or set(record) != FIELDS:
+    if not isinstance(record, dict) or set(record) - {VERSION_FIELD} != FIELDS:
+        return None
+    version = record.setdefault(VERSION_FIELD, None)
+    if version is not None and not (isinstance(version, str) and _GOFER_VERSION.match(version)):
         return None
     checks = (record['version'] == 2 and record['kdf'] == 'pbkdf2-sha256'
               and isinstance(record['iterations'], int) and not isinstance(record['iterations'], bool)

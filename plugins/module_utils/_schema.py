@@ -58,7 +58,7 @@ V0_7_KEYS = {
         'Caps a pipeline\'s own parallelism setting. It is not applied to pipelines that set no limit '
         '(a pipeline parallelism of 0 stays unlimited).'),
     'api.pipeline_version_retention': _key(
-        U64, 10, 'Deserialized but never read by the v0.7 server.', used=False),
+        U64, 10, 'Deserialized but never read by the server.', used=False),
     'api.event_log_retention': _key(
         U64, 15768000,
         'How long events are kept before the prune loop deletes them. Values above about 1.7e9 '
@@ -83,7 +83,7 @@ V0_7_KEYS = {
         'Grace period when stopping a task container before it is killed. 0 kills at once.', unit='seconds'),
 
     # [server] conf/api.rs:103-128
-    'server.url': _key(STRING, 'http://localhost:8080', 'Deserialized but never read by the v0.7 server.',
+    'server.url': _key(STRING, 'http://localhost:8080', 'Deserialized but never read by the server.',
                        used=False),
     'server.bind_address': _key(
         STRING, '0.0.0.0:8080',
@@ -98,7 +98,7 @@ V0_7_KEYS = {
         STRING, '/tmp/gofer.db',
         'Main sqlite database. Gofer creates the file but not its directory, and panics when the '
         'directory is missing.', fmt=SQLITE_FILE),
-    'server.storage_results_limit': _key(U64, 200, 'Deserialized but never read by the v0.7 server.',
+    'server.storage_results_limit': _key(U64, 200, 'Deserialized but never read by the server.',
                                          used=False),
     'server.use_tls': _key(
         BOOL, False,
@@ -126,7 +126,7 @@ V0_7_KEYS = {
     # [extensions] conf/api.rs:70-86
     'extensions.install_std_extensions': _key(
         BOOL, True,
-        'Ignored by v0.7: the cron and interval extensions are always registered.', used=False),
+        'Ignored before v0.8.4: the cron and interval extensions are always registered.', used=False),
     'extensions.stop_timeout': _key(
         U64, 300, 'Grace period for extension containers at shutdown.', unit='seconds'),
     'extensions.use_tls': _key(
@@ -147,7 +147,7 @@ V0_7_KEYS = {
 
     # [external_events] conf/api.rs:88-95
     'external_events.enable': _key(
-        BOOL, True, 'Ignored by v0.7: the external events server always starts.', used=False),
+        BOOL, True, 'Ignored before v0.8.4: the external events server always starts.', used=False),
     'external_events.bind_address': _key(
         STRING, '0.0.0.0:8081',
         'Address of the external events (webhook) server, parsed as a socket address. Gofer drops its '
@@ -179,10 +179,10 @@ V0_7_KEYS = {
         'api.task_execution_stop_timeout and extensions.stop_timeout. 0 fails start-up.', unit='seconds'),
 
     # [object_store] conf/api.rs:130-146, object_store/sqlite.rs:9-12
-    'object_store.engine': _key(ENUM, 'sqlite', 'Object store engine. Only "sqlite" in v0.7.',
+    'object_store.engine': _key(ENUM, 'sqlite', 'Object store engine. Only "sqlite" before v0.9.0.',
                                 choices=['sqlite']),
     'object_store.pipeline_object_limit': _key(
-        U64, 50, 'Deserialized but never read by the v0.7 server.', used=False),
+        U64, 50, 'Deserialized but never read by the server.', used=False),
     'object_store.run_object_expiry': _key(
         U64, 50,
         'Number of newest runs whose run-level objects are kept. 0 expires the current run\'s objects.',
@@ -204,11 +204,10 @@ V0_7_KEYS = {
         'cannot change once secrets exist. The built-in default is public.', fmt=ENCRYPTION_KEY, secret=True),
 }
 
-# Names that are not v0.7 keys but that operators will write, with what to say.
-# 'rename': the upstream page's name for a real key; 'later': exists only in a
-# later Gofer; 'never_read': in Gofer's own default file but never deserialized;
-# 'gone': the upstream page lists it, no version reads it.
-V0_7_OTHER_NAMES = {
+# Names that no Gofer version reads but that operators will write, with what to say. 'rename': the upstream
+# page's name for a real key; 'never_read': in Gofer's own default file but never deserialized; 'gone': the
+# upstream page lists it, no version reads it. Names that some releases read and others do not come from CHANGES.
+UPSTREAM_NAMES = {
     'external_events_api': {'kind': 'rename', 'to': 'external_events'},
     'server.host': {'kind': 'rename', 'to': 'server.bind_address'},
     'external_events.host': {'kind': 'rename', 'to': 'external_events.bind_address'},
@@ -216,11 +215,6 @@ V0_7_OTHER_NAMES = {
     'api.task_execution_log_expiry': {'kind': 'rename', 'to': 'api.task_execution_log_retention'},
     'development.use_localhost_tls': {'kind': 'rename', 'to': 'development.use_included_certs'},
     'development.default_encryption': {'kind': 'gone'},
-    'api.pipeline_run_concurrency_limit': {'kind': 'later', 'version': 'after v0.9.1',
-                                           'to': 'api.run_parallelism_limit'},
-    'api.global_run_concurrency_limit': {'kind': 'later', 'version': 'after v0.9.1'},
-    'object_store.filesystem': {'kind': 'later', 'version': 'v0.9.0'},
-    'object_store.filesystem.path': {'kind': 'later', 'version': 'v0.9.0'},
     'api.admin_key': {'kind': 'never_read'},
     'server.shutdown_timeout': {'kind': 'never_read'},
 }
@@ -273,38 +267,228 @@ V0_7_UPSTREAM_ERRATA = [
      'Needed only when `use_tls = true` and `development.use_included_certs = false`.'),
 ]
 
-# Enum values that exist only in later Gofer versions.
-V0_7_LATER_VALUES = {
-    ('object_store.engine', 'filesystem'): 'v0.9.0',
-}
-
 # The public key Gofer ships in its default file.
 PUBLIC_DEFAULT_KEY = 'changemechangemechangemechangeme'
 
-SCHEMAS = {
-    '0.7': {
-        'source': 'Gofer v0.7.3 (ba0b2b548cc0), gofer/src/conf/api.rs and default_api_config.toml',
-        'keys': V0_7_KEYS,
-        'other_names': V0_7_OTHER_NAMES,
-        'later_values': V0_7_LATER_VALUES,
-        'upstream_errata': V0_7_UPSTREAM_ERRATA,
-    },
+# What changed after v0.7.3, release by release (ground truth §5.2, from `git diff <tag> <tag> -- gofer/src/conf`).
+# Every later schema is v0.7's keys with the steps up to its release applied, so a change is written once. A step:
+#   remove:  {key: (level, why)}: no longer deserialized, so Gofer ignores it silently; 'warning' where the key did
+#            nothing anyway or still sits in Gofer's own default file, 'error' where a setting is lost
+#   add:     {key: spec}
+#   update:  {key: {field: value}}: a changed default, choices or meaning
+#   rename:  {old: new}: the same setting under a new name; the old one is ignored
+#   migrate: {key: text}: what crossing this step means for the data (a migration finding)
+CHANGES = [
+    ((0, 8, 0), {
+        'remove': {'api.ignore_pipeline_run_events': (
+            'warning', 'the setting moved into Gofer\'s database in v0.8.0 and is toggled through the system API; '
+                       'Gofer\'s own default file still lists the key, but the server ignores it')},
+    }),
+    ((0, 8, 4), {
+        'remove': {
+            'api.pipeline_version_retention': ('warning', 'it was never read, and v0.8.4 removed it'),
+            'server.url': ('warning', 'it was never read, and v0.8.4 removed it'),
+            'server.storage_results_limit': ('warning', 'it was never read, and v0.8.4 removed it'),
+        },
+        'update': {
+            'extensions.install_std_extensions': {'used': True, 'description': (
+                'Register and start the standard cron and interval extensions. Honoured since v0.8.4: false really '
+                'disables them.')},
+            'external_events.enable': {'used': True, 'description': (
+                'Start the external events (webhook) server. Honoured since v0.8.4; its errors are still dropped '
+                'silently.')},
+        },
+    }),
+    ((0, 9, 0), {
+        'remove': {'object_store.sqlite.path': (
+            'error', 'v0.9.0 replaced the sqlite object store by a directory of files: set '
+                     'object_store.filesystem.path instead')},
+        'add': {'object_store.filesystem.path': _key(
+            STRING, '/tmp/gofer_objects',
+            'Object store directory. Gofer creates it with its parents, and panics when it cannot.', fmt=DIRECTORY)},
+        'update': {'object_store.engine': {
+            'default': 'filesystem', 'choices': ['filesystem'],
+            'description': 'Object store engine. Only "filesystem" from v0.9.0; "sqlite" stops Gofer at start-up.'}},
+        'migrate': {'object_store.engine': (
+            'objects are now files under object_store.filesystem.path; the objects in the old sqlite store are not '
+            'migrated (no code of v0.9 reads that file), so pipelines and runs start with no stored objects. The '
+            'old file is left in place')},
+    }),
+    (None, {  # the untagged head of Gofer's main branch (c855b6c), after v0.9.1
+        'rename': {'api.run_parallelism_limit': 'api.pipeline_run_concurrency_limit'},
+        'add': {'api.global_run_concurrency_limit': _key(
+            U64, 2000, 'Caps the runs in flight across all pipelines (a semaphore over every run). Must be at least 1.',
+            unit='runs')},
+        'update': {'object_store.run_object_expiry': {'default': 2}},
+    }),
+]
+
+# Releases that rewrote the main database's only migration in place: a database written before one of them makes
+# the server panic at start-up on or after it ("VersionMismatch", ground truth §2.4; observed with v0.9.1, §9.1).
+DATABASE_REWRITES = [(0, 7, 3), (0, 8, 0), (0, 8, 1), (0, 9, 0)]
+
+# The newest release of each line; a line alone means its newest release.
+RELEASES = {'0.7': 3, '0.8': 4, '0.9': 1}
+LATEST = 'latest'
+LATEST_RELEASE = (99, 0, 0)  # sorts after every tagged release
+
+# One schema per set of releases that read the same keys: (id, first release, name in messages).
+SCHEMA_IDS = [
+    ('0.7', (0, 7, 0), 'Gofer v0.7'),
+    ('0.8.0', (0, 8, 0), 'Gofer v0.8.0 to v0.8.3'),
+    ('0.8.4', (0, 8, 4), 'Gofer v0.8.4'),
+    ('0.9', (0, 9, 0), 'Gofer v0.9'),
+    (LATEST, LATEST_RELEASE, 'Gofer\'s latest code (after v0.9.1)'),
+]
+SOURCES = {
+    '0.7': 'Gofer v0.7.3 (ba0b2b548cc0)',
+    '0.8.0': 'Gofer v0.8.0 (v0.8.1 to v0.8.3 have the same gofer/src/conf)',
+    '0.8.4': 'Gofer v0.8.4',
+    '0.9': 'Gofer v0.9.1 (f5a5e06d099d; v0.9.0 has the same gofer/src/conf)',
+    LATEST: 'Gofer HEAD c855b6c',
 }
 
+
+def release_name(release):
+    return 'after v0.9.1' if release in (None, LATEST_RELEASE) else 'v%d.%d.%d' % release
+
+
+def _step_release(release):
+    return LATEST_RELEASE if release is None else release
+
+
+def _build():
+    schemas = {}
+    keys = {path: dict(spec) for path, spec in V0_7_KEYS.items()}
+    steps = list(CHANGES)
+    for schema_id, first, name in SCHEMA_IDS:
+        while steps and _step_release(steps[0][0]) <= first:
+            change = steps.pop(0)[1]
+            for path in change.get('remove', {}):
+                del keys[path]
+            for old, new in change.get('rename', {}).items():
+                keys = {(new if p == old else p): s for p, s in keys.items()}
+            keys.update((path, dict(spec)) for path, spec in change.get('add', {}).items())
+            for path, fields in change.get('update', {}).items():
+                keys[path] = dict(keys[path], **fields)
+        schemas[schema_id] = {'id': schema_id, 'release': first, 'name': name, 'source': SOURCES[schema_id],
+                              'keys': {p: dict(s) for p, s in keys.items()}, 'upstream_errata': V0_7_UPSTREAM_ERRATA}
+    every = {}
+    for schema in schemas.values():
+        for path, spec in schema['keys'].items():
+            every.setdefault(path, spec)
+    for schema in schemas.values():
+        schema['other_names'] = _other_names(schema, every)
+        schema['other_values'] = _other_values(schema, schemas)
+    return schemas
+
+
+def _tables_of(paths):
+    return {'.'.join(p.split('.')[:i]) for p in paths for i in range(1, p.count('.') + 1)}
+
+
+def renamed(path):
+    """(release, new name) when a later release renamed path, else (None, None)."""
+    for release, change in CHANGES:
+        if path in change.get('rename', {}):
+            return _step_release(release), change['rename'][path]
+    return None, None
+
+
+def _added(path):
+    """(release that added path, the name it had before a rename or None); (None, None) for a v0.7 key."""
+    for release, change in CHANGES:
+        for old, new in change.get('rename', {}).items():
+            if path == new:
+                return _step_release(release), old
+        if path in change.get('add', {}):
+            return _step_release(release), None
+    return None, None
+
+
+def _removed(path):
+    """(release, level, why) of the step that removed or renamed path."""
+    for release, change in CHANGES:
+        if path in change.get('remove', {}):
+            return (_step_release(release),) + tuple(change['remove'][path])
+        if path in change.get('rename', {}):
+            return (_step_release(release), 'error', 'renamed to %s (%s); the old name is ignored, so the setting '
+                    'falls back to its default' % (change['rename'][path], release_name(release)))
+    return None, None, None
+
+
+def _other_names(schema, every):
+    """Every name another release reads and this one does not, with the release that reads it."""
+    names = dict(UPSTREAM_NAMES)
+    mine = schema['keys']
+    mine_tables = _tables_of(mine)
+    for path in sorted(set(every) | _tables_of(every)):
+        if path in mine or path in mine_tables:
+            continue
+        member = path if path in every else sorted(p for p in every if p.startswith(path + '.'))[0]
+        added, old_name = _added(member)
+        if added is not None and added > schema['release']:
+            names[path] = {'kind': 'later', 'version': release_name(added),
+                           'to': old_name if old_name in mine else None}
+            continue
+        removed, level, why = _removed(member)
+        names[path] = {'kind': 'removed', 'version': release_name(removed), 'level': level, 'why': why,
+                       'to': renamed(member)[1]}
+    return names
+
+
+def _other_values(schema, schemas):
+    """Enum values another release accepts: {(key, value): ('later' or 'removed', release name)}."""
+    found = {}
+    ordered = sorted(schemas.values(), key=lambda s: s['release'])
+    for path, spec in schema['keys'].items():
+        if spec['type'] != ENUM:
+            continue
+        for other in ordered:
+            for value in (other['keys'].get(path) or {}).get('choices') or []:
+                if value in spec['choices'] or (path, value) in found:
+                    continue
+                if other['release'] > schema['release']:
+                    found[(path, value)] = ('later', release_name(other['release']))
+                else:
+                    gone = next(s['release'] for s in ordered if s['release'] > other['release']
+                                and value not in ((s['keys'].get(path) or {}).get('choices') or []))
+                    found[(path, value)] = ('removed', release_name(gone))
+    return found
+
+
+SCHEMAS = _build()
 DEFAULT_VERSION = '0.7'
-VERSIONS = sorted(SCHEMAS)
+# The release lines users name, oldest first.
+VERSIONS = ['0.7', '0.8', '0.9', LATEST]
+
+_VERSION = re.compile(r'^v?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?$')
 
 
-_VERSION = re.compile(r'^v?([0-9]+\.[0-9]+)(\.[0-9]+)?$')
+def release_of(version):
+    """(major, minor, patch) of a version as users write it: a release, a line (its newest release) or 'latest'."""
+    text = str(version)
+    if text == LATEST:
+        return LATEST_RELEASE
+    match = _VERSION.match(text)
+    line = match and '%d.%d' % (int(match.group(1)), int(match.group(2)))
+    if not match or line not in RELEASES:
+        raise ValueError('Gofer version "%s" is not supported; give a release line (%s) or a release of one, '
+                         'such as "0.9.1"' % (text[:40], ', '.join(VERSIONS)))
+    patch = int(match.group(3)) if match.group(3) is not None else RELEASES[line]
+    return (int(match.group(1)), int(match.group(2)), patch)
 
 
 def schema_for(version):
-    """Return the schema dict for a Gofer version: a release line such as '0.7', or a release such as '0.7.3'."""
-    match = _VERSION.match(str(version))
-    if not match or match.group(1) not in SCHEMAS:
-        raise ValueError('Gofer version "%s" is not supported; give a release line (%s) or a release of one, '
-                         'such as "%s.3"' % (str(version)[:40], ', '.join(VERSIONS), VERSIONS[-1]))
-    return SCHEMAS[match.group(1)]
+    """The schema of a Gofer version: a release line ('0.9'), a release ('0.8.2') or 'latest'."""
+    release = release_of(version)
+    return SCHEMAS[[schema_id for schema_id, first, _name in SCHEMA_IDS if first <= release][-1]]
+
+
+def database_rewrites_between(old, new):
+    """The releases between two versions (either direction) that rewrote the main database schema."""
+    low, high = sorted((release_of(old), release_of(new)))
+    return ['v%d.%d.%d' % r for r in DATABASE_REWRITES if low < r <= high]
 
 
 def defaults_tree(version=DEFAULT_VERSION):

@@ -10,7 +10,8 @@ PRIVATE to the gofer.gofer collection. Standard library only.
 The checks run on the *effective* config: Gofer's built-in defaults merged with
 the file, the way figment merges them, because a key left out inherits Gofer's
 default (some of which are insecure). "§" references point at the sections of
-the Gofer v0.7.3 ground truth the collection's docs are built from.
+the Gofer ground truth the collection's docs are built from. Every message names the Gofer release
+(or releases) whose schema was used.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ EXTENSION_LOG_LEVELS = ('debug', 'info', 'warn', 'error')
 MAX_EVENT_LOG_RETENTION = 1700000000
 KEY_BYTES = 32
 CONTROL = re.compile('[\x00-\x1f\x7f]')
-# The sqlite files whose directories Gofer needs but never creates (ground truth §2.4).
+# The sqlite files whose directories Gofer needs but never creates (ground truth §2.4); a release reads some of them.
 SQLITE_KEYS = ('server.storage_path', 'secret_store.sqlite.path', 'object_store.sqlite.path')
+# Directories the module creates for the service account: Gofer never creates the logs directory, and creates the
+# object store directory (v0.9+) only where its sandbox lets it write.
+DIRECTORY_KEYS = ('api.task_execution_logs_dir', 'object_store.filesystem.path')
 MAX_INT = 2 ** 63 - 1  # TOML integers are signed 64-bit; Python's parser accepts more
 PATH_MAX = 4096        # Linux limits for a path and for each of its names
 NAME_MAX = 255
@@ -131,6 +135,8 @@ class Validator(object):
 
     def __init__(self, config, version, allow_insecure):
         self.schema = S.schema_for(version)
+        self.release = S.release_of(version)
+        self.name = self.schema['name']
         self.keys = self.schema['keys']
         self.tables = S.tables(version)
         self.allow_insecure = allow_insecure
@@ -201,12 +207,18 @@ class Validator(object):
         info = self.schema['other_names'][path]
         kind = info['kind']
         if kind == 'rename':
-            self.error(path, 'is not a key Gofer v0.7 reads: the upstream configuration page uses this name, '
-                       'but Gofer silently ignores it. Did you mean %s?' % info['to'])
+            self.error(path, 'is not a key %s reads: the upstream configuration page uses this name, '
+                       'but Gofer silently ignores it. Did you mean %s?' % (self.name, info['to']))
         elif kind == 'later':
-            hint = ' In v0.7 use %s.' % info['to'] if info.get('to') else ''
-            self.error(path, 'exists only in Gofer %s, not in v0.7, which silently ignores it.%s Remove it, '
-                       'or target the Gofer version that reads it.' % (info['version'], hint))
+            hint = ' In %s use %s.' % (self.name, info['to']) if info.get('to') else ''
+            since = info['version'] if info['version'].startswith('after') else info['version'] + ' and later'
+            self.error(path, 'exists only in Gofer %s, not in %s, which silently ignores it.%s Remove it, '
+                       'or target the Gofer version that reads it.' % (since, self.name, hint))
+        elif kind == 'removed':
+            report = self.error if info['level'] == ERROR else self.warn
+            report(path, 'is not read by %s, which silently ignores it: %s. Only releases before %s read it.%s'
+                   % (self.name, info['why'], info['version'],
+                      ' Use %s.' % info['to'] if info.get('to') else ' Remove it.'))
         elif kind == 'never_read':
             self.warn(path, 'appears in Gofer\'s own default file but the server never reads it. Remove it.')
         else:
@@ -219,8 +231,8 @@ class Validator(object):
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         hint = ' Did you mean %s%s?' % (prefix, close[0]) if close else ''
         where = ' in [%s]' % prefix.rstrip('.') if prefix else ''
-        self.error(path, 'unknown %s%s; Gofer v0.7 silently ignores it, so it has no effect.%s'
-                   % (what, where, hint))
+        self.error(path, 'unknown %s%s; %s silently ignores it, so it has no effect.%s'
+                   % (what, where, self.name, hint))
 
     def check_type(self, path, value):
         spec = self.keys[path]
@@ -286,10 +298,11 @@ class Validator(object):
         if isinstance(value, str):
             if value in choices:
                 return None
-            later = self.schema['later_values'].get((path, value))
-            if later:
-                return ('found "%s", which Gofer accepts only from %s; v0.7 fails to start with '
-                        '"unknown variant". Write %s.' % (clip(value), later, quoted))
+            other = self.schema['other_values'].get((path, value))
+            if other:
+                when = ('only from %s' % other[1] if other[0] == 'later' else 'only before %s' % other[1])
+                return ('found "%s", which Gofer accepts %s; %s fails to start with "unknown variant". Write %s.'
+                        % (clip(value), when, self.name, quoted))
             if value.lower() in choices:
                 return ('found "%s"; Gofer matches this name exactly and case-sensitively and fails to '
                         'start. Write "%s".' % (clip(value), value.lower()))
@@ -308,6 +321,8 @@ class Validator(object):
         self.check_paths()
         self.check_retention()
         self.check_unused()
+        self.check_extensions()
+        self.check_concurrency()
 
     def check_addresses(self):
         parsed = {}
@@ -401,8 +416,10 @@ class Validator(object):
             return
         size = len(value.encode('utf-8'))
         if size != KEY_BYTES:
-            effect = ('Gofer refuses to start (it needs at least 32)' if size < KEY_BYTES else
-                      'Gofer starts, but every secret read or write fails (AES-256 needs exactly 32)')
+            # v0.7.1 added the start-up check for at least 32 bytes (ground truth §5.2).
+            effect = ('Gofer refuses to start (it needs at least 32)' if size < KEY_BYTES and self.release >= (0, 7, 1)
+                      else '%s starts, but every secret read or write fails (AES-256 needs exactly 32)'
+                      % ('Gofer v0.7.0' if self.release < (0, 7, 1) else 'Gofer'))
             chars = len(value)
             counted = '%d bytes' % size if chars == size else '%d bytes in UTF-8 (%d characters)' % (size, chars)
             self.error(path, 'is %s; %s. Use a key of exactly 32 bytes, for example the output of '
@@ -446,7 +463,7 @@ class Validator(object):
         server_tls = self.get('server.use_tls')
         if server_tls is True:
             self.insecure('server.use_tls',
-                          'is true; Gofer v0.7 then serves its embedded localhost certificate (expired on '
+                          'is true; Gofer (every version) then serves its embedded localhost certificate (expired on '
                           '2025-04-21) on the main API whatever server.tls_cert_path says, and clients reject '
                           'it. Keep it false and terminate TLS in a reverse proxy.')
         for path in ('server.tls_cert_path', 'server.tls_key_path'):
@@ -527,14 +544,15 @@ class Validator(object):
                            % (shown, size, longest, PATH_MAX, NAME_MAX))
                 continue
             if fmt == S.SQLITE_FILE:
-                bad = [c for c in '?%#' if c in value]
+                # sqlx splits at ? and decodes %XX; v0.7 opens "file:<path>" so # starts a fragment there, while
+                # v0.8+ opens "sqlite://<path>" (§2.4). Observed for # with the real v0.7.3 (§9): a panic at start-up.
+                bad = [c for c in ('?%#' if self.release < (0, 8, 0) else '?%') if c in value]
                 if bad:
-                    # sqlx splits at ? and decodes %XX; v0.7 opens "file:<path>" so # starts a fragment (§2.4).
-                    # Observed for # with the real v0.7.3 (ground truth §9): a panic at start-up.
                     self.error(path, '"%s" contains %s; Gofer creates the raw path but sqlite opens it as a '
                                'URI, so the database cannot be opened and Gofer fails at start-up. Use a path '
-                               'without ?, %% or #.'
-                               % (shown, ' and '.join('"%s"' % c for c in bad)))
+                               'without %s.'
+                               % (shown, ' and '.join('"%s"' % c for c in bad),
+                                  '?, %% or #' if self.release < (0, 8, 0) else '? or %'))
                     continue
                 sqlite_paths.setdefault(posixpath.normpath(value), []).append(path)
             if fmt != S.FILE and (value == '/tmp' or value.startswith('/tmp/')):
@@ -546,7 +564,7 @@ class Validator(object):
         # The module creates each sqlite file's directory and the task logs directory; a sqlite file at one of
         # those paths would be a directory, and Gofer panics opening it ("unable to open database file", §9).
         directories = {}
-        for path in SQLITE_KEYS + ('api.task_execution_logs_dir',):
+        for path in SQLITE_KEYS + DIRECTORY_KEYS:
             value = self.get(path)
             if isinstance(value, str) and posixpath.isabs(value):
                 value = posixpath.normpath(value)
@@ -577,8 +595,24 @@ class Validator(object):
             if spec['used'] or spec['format'] == S.FILE or path not in self.given or path in self.bad:
                 continue
             if self.given[path] != spec['default']:
-                self.warn(path, 'is set to %s, but Gofer v0.7 does not use this setting (it behaves as if it '
-                          'were %s). Remove it.' % (describe(self.given[path], path), describe(spec['default'], path)))
+                self.warn(path, 'is set to %s, but %s does not use this setting (it behaves as if it '
+                          'were %s). Remove it.' % (describe(self.given[path], path), self.name,
+                                                    describe(spec['default'], path)))
+
+    def check_extensions(self):
+        # From v0.9.0 Gofer pulls every registered extension's image at every start, even when it is present,
+        # and a failed pull stops it (ground truth §2.7; observed with v0.9.1, §9.1).
+        path = 'extensions.install_std_extensions'
+        if self.release >= (0, 9, 0) and self.get(path) is True:
+            self.warn(path, 'is true%s; %s pulls the cron and interval images from ghcr.io at every start, even '
+                      'when they are present, and does not start when the pull fails. On a host without access to '
+                      'ghcr.io set it to false.' % (self.origin(path), self.name))
+
+    def check_concurrency(self):
+        path = 'api.global_run_concurrency_limit'
+        if path in self.keys and self.get(path) == 0:
+            self.error(path, 'is 0; no run could ever start (Gofer holds every run behind a semaphore of this '
+                       'size). Use at least 1; Gofer\'s default is 2000.')
 
 
 def validate(config, version=S.DEFAULT_VERSION, allow_insecure=False):

@@ -13,7 +13,7 @@ short_description: Validate a Gofer server config and place it with its director
 version_added: 0.1.0
 description:
   - Validates the Gofer server configuration (C(/etc/gofer/gofer_web.toml)) on the controller against the exact
-    schema the Gofer v0.7 server reads, then places it on the target in one module execution, together with the
+    schema of the Gofer release in O(gofer_version), then places it on the target in one module execution, together with the
     directories Gofer needs and the TLS certificate and key files the config names.
   - Validation runs on the B(effective) configuration, Gofer's built-in defaults merged with the file, the way Gofer
     merges them. A key left out inherits Gofer's default, and some defaults are insecure
@@ -22,16 +22,24 @@ description:
     names (with the real name to use), wrong types (Gofer converts nothing; C("5m") where seconds are expected),
     enum case, host names in bind addresses, a colliding external events address, an encryption key that is not
     exactly 32 bytes or is the public default, Docker timeouts shorter than stop timeouts, zero prune intervals,
-    insecure development settings, TLS settings Gofer v0.7 does not honour, and sqlite paths Gofer cannot open.
+    insecure development settings, TLS settings Gofer does not honour, sqlite paths Gofer cannot open, and keys
+    that the selected release does not read although another one does (naming the release that reads them).
   - Any validation error fails the task on the controller, before the target is touched. Warnings are shown and
     returned in RV(findings).
   - On the target the config is written atomically (a temporary file in the same directory, given its final owner
     and mode, then renamed), so Gofer never reads a half-written or world-readable file.
-  - Missing parent directories of C(server.storage_path), C(secret_store.sqlite.path) and C(object_store.sqlite.path),
-    and the C(api.task_execution_logs_dir) directory, are created owned by O(service_user) and O(service_group) with
+  - Missing parent directories of C(server.storage_path), C(secret_store.sqlite.path) and C(object_store.sqlite.path)
+    (up to v0.8), the C(api.task_execution_logs_dir) directory and the C(object_store.filesystem.path) directory
+    (from v0.9), are created owned by O(service_user) and O(service_group) with
     mode C(0750), because Gofer panics when a sqlite parent directory is missing and loses task logs when the log
     directory is missing. Existing directories are never re-owned (they may be shared, such as C(/tmp)); the module
     warns when the service user cannot write to one.
+  - When the config on the host was placed for another Gofer release, each step of the migration that applies is
+    reported as a warning (renamed keys whose value does not carry over, changed defaults, settings one release
+    ignores and the other honours, the object store's move from sqlite to files, whose objects are not migrated).
+  - A change of release across one that rewrote Gofer's main database schema (v0.7.3, v0.8.0, v0.8.1, v0.9.0) while
+    the database C(server.storage_path) exists is refused, because the new server panics on the old database; see
+    O(accept_database_reset).
   - The target needs only Python 3.9 or later and its standard library.
 options:
   content:
@@ -57,10 +65,14 @@ options:
     default: /etc/gofer/gofer_web.toml
   gofer_version:
     description:
-      - The Gofer server version whose schema the config is validated against, as a release line (V(0.7)) or a
-        release of one (V(0.7.3), the form the role's C(gofer_version) takes).
-      - Supported release lines are V(0.7), which covers v0.7.0 to v0.7.3. Any other value fails the task before
-        the host is touched.
+      - The Gofer server version whose schema the config is validated against, as a release line (V(0.9)), a
+        release of one (V(0.9.1), the form the role's C(gofer_version) takes), or V(latest).
+      - Supported release lines are V(0.7) (v0.7.0 to v0.7.3), V(0.8) (v0.8.0 to v0.8.4; v0.8.0 to v0.8.3 still
+        read C(api.pipeline_version_retention), C(server.url) and C(server.storage_results_limit), so give the
+        release), V(0.9) (v0.9.0 and v0.9.1) and V(latest) (Gofer's untagged main branch after v0.9.1). A line alone
+        means its newest release. Any other value fails the task before the host is touched.
+      - The release is recorded beside the config, in the module's record (see O(accept_secret_store_data_loss)), so
+        that the next run knows which release the config and the database were written for.
     type: str
     default: '0.7'
   service_user:
@@ -144,6 +156,21 @@ options:
         unreadable.
     type: bool
     default: false
+  accept_database_reset:
+    description:
+      - Gofer's main database (C(server.storage_path)) has one migration, which Gofer v0.7.3, v0.8.0, v0.8.1 and
+        v0.9.0 each rewrote in place. A server of a release on the other side of such a rewrite panics at start-up on
+        the old database (C(VersionMismatch)). So when the release recorded for the config on the host and
+        O(gofer_version) lie on two sides of a rewrite (an upgrade or a downgrade) and the database exists, the task
+        fails before anything is changed, naming the releases and the choices.
+      - Set V(true) to reset it: the database and its C(-wal), C(-shm) and C(-journal) files are renamed to
+        C(<name>.before-<gofer_version>.<UTC timestamp>) beside it (never deleted), and Gofer starts with a new one.
+        Pipelines, runs and the records of stored secrets are then gone from Gofer's view. The secret store file
+        and its key are kept.
+      - Without a recorded release (a config placed by hand or by gofer.gofer before 0.3.0) nothing is refused; the
+        release is recorded from this run on.
+    type: bool
+    default: false
   secret_values:
     description:
       - More values to mask as C(********) wherever they would appear in the task's output, results and diffs,
@@ -191,6 +218,10 @@ options:
     description:
       - Internal, filled in by the action plugin with the values to mask in all output. Do not set it.
     type: raw
+  _database:
+    description:
+      - Internal, filled in by the action plugin with the main database path of the validated config. Do not set it.
+    type: str
   owner:
     description:
       - Owner of the config file.
@@ -284,6 +315,12 @@ EXAMPLES = r"""
         cert: files/events.crt
         key: files/events.key
 
+- name: Upgrade a host from Gofer v0.7.3 to v0.9.1, resetting the main database (it is kept beside, renamed)
+  gofer.gofer.server_config:
+    src: gofer_web.v0.9.toml
+    gofer_version: "0.9.1"
+    accept_database_reset: true
+
 - name: Validate only, on a staging path
   gofer.gofer.server_config:
     src: gofer_web.toml
@@ -310,13 +347,38 @@ created:
   sample: [/var/lib/gofer, /var/lib/gofer/logs, /etc/gofer/gofer_web.toml]
 data_dirs:
   description:
-    - The directories the config names that Gofer writes to (the parents of the sqlite files and the task logs
-      directory), created when missing. A systemd unit with C(ProtectSystem=strict) needs exactly these in
+    - The directories the config names that Gofer writes to (the parents of the sqlite files, the task logs
+      directory and, from v0.9, the object store directory), created when missing. A systemd unit with C(ProtectSystem=strict) needs exactly these in
       C(ReadWritePaths=); the role C(gofer.gofer.server) writes them there.
   returned: success
   type: list
   elements: str
   sample: [/var/lib/gofer, /var/lib/gofer/logs]
+previous_version:
+  description:
+    - The Gofer release recorded for the config that was on the host before this run, V(null) when none was
+      recorded. When it differs from O(gofer_version), RV(findings) holds the migration steps that apply.
+  returned: success
+  type: str
+  sample: 0.7.3
+database_reset:
+  description: Where the main database was moved when O(accept_database_reset=true) reset it (or would move it).
+  returned: when the database was reset
+  type: dict
+  contains:
+    database:
+      description: The database path, C(server.storage_path).
+      type: str
+      sample: /var/lib/gofer/gofer.db
+    moved_to:
+      description: The new name of the database; its journal files got the same name with their suffix.
+      type: str
+      sample: /var/lib/gofer/gofer.db.before-0.9.1.20261128T120000Z
+    crossed:
+      description: The releases between the two versions that rewrote the database schema.
+      type: list
+      elements: str
+      sample: [v0.8.0, v0.8.1, v0.9.0]
 changed_paths:
   description: Every path whose content, owner, group or mode was changed (or would be), created ones included.
   returned: success
@@ -384,6 +446,7 @@ from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
+from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 
 DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (ground truth §1, scheduler)
 KEY_PATH = 'secret_store.sqlite.encryption_key'
@@ -406,6 +469,8 @@ class Placer(object):
         self.config_texts = None
         self.backup_file = None
         self.key_known = None      # True/False once the guard compared the key; None: nothing to compare
+        self.previous_version = None  # the release recorded for the config on the host, read under the lock
+        self.database_reset = None
         self.user = self.lookup(pwd.getpwnam, self.params['service_user'])
         self.group = self.lookup(grp.getgrnam, self.params['service_group'])
 
@@ -502,6 +567,7 @@ class Placer(object):
                 self.fail('%s: "%s" is a directory on the target; Gofer panics opening it as a database ("unable '
                           'to open database file"). Give it a file name.' % (item['key'], item['path']))
         self.guard_encryption_key()
+        self.guard_database()
         for item in self.params['_tls_expected'] or []:
             if not os.path.isfile(item['path']):
                 self.fail('%s: "%s" does not exist on the target, and Gofer reads it with this config. Give a source '
@@ -548,6 +614,33 @@ class Placer(object):
                           'to replace it and lose those secrets.' % (KEY_PATH, against, loss))
         self.key_known = same
 
+    def guard_database(self):
+        """Refuse a change of release across a rewrite of the main database schema while the database exists."""
+        db, version, previous = self.params['_database'], self.params['gofer_version'], self.previous_version
+        if not db or previous is None or previous == version or not os.path.isfile(db):
+            return
+        try:
+            crossed = _schema.database_rewrites_between(previous, version)
+        except ValueError:
+            return  # a record from a newer collection naming a release this one does not know
+        if not crossed:
+            return
+        why = ('server.storage_path: the database %s was written by Gofer %s, and %s rewrote its schema in place, so '
+               'Gofer %s panics at start-up on it ("VersionMismatch").' % (db, previous, ', '.join(crossed), version))
+        if not self.params['accept_database_reset']:
+            self.fail('%s Keep gofer_version at %s, or set accept_database_reset to true: the database is then moved '
+                      'aside (renamed, never deleted) and Gofer starts with a new one, without the old pipelines, '
+                      'runs and secret records; the secret store and its key are kept.' % (why, previous))
+        moved = '%s.before-%s.%s' % (db, version, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()))
+        self.database_reset = {'database': db, 'moved_to': moved, 'crossed': crossed}
+        self.warn('server.storage_path', '%s Reset as accepted: moved to %s.' % (why, moved))
+        for suffix in ('', '-wal', '-shm', '-journal'):
+            if os.path.lexists(db + suffix):
+                if not self.check:
+                    os.rename(db + suffix, moved + suffix)
+                self.touched(db + suffix)
+                self.touched(moved + suffix, created=True)
+
     def key_record(self, config_changed):
         """Record the key, bound to the config just placed (the pair stays consistent whatever fails)."""
         guard = self.params['_key_guard']
@@ -558,12 +651,14 @@ class Placer(object):
         db = os.path.realpath(guard['db'])
         record = _keyguard.read(path)
         config_sha = _keyguard.file_sha256(dest)
+        version = self.params['gofer_version']
         if (record is not None and not config_changed and record['config_sha256'] == config_sha
-                and record['db'] == db and _keyguard.matches(guard['key'], record)):
+                and record['db'] == db and record[_keyguard.VERSION_FIELD] == version
+                and _keyguard.matches(guard['key'], record)):
             return
         existed = os.path.lexists(path)
         if not self.check:
-            self.write_atomically(to_bytes(path), to_bytes(_keyguard.make(guard['key'], config_sha, db)),
+            self.write_atomically(to_bytes(path), to_bytes(_keyguard.make(guard['key'], config_sha, db, version)),
                                   self.file_args(path, None, None, '0600'))
         self.touched(path, created=not existed)
 
@@ -739,6 +834,11 @@ class Placer(object):
         if self.check and self.group is None and args['group'] == params['service_group']:
             args['group'] = None  # a check-mode run on a fresh host: the group does not exist yet
         data = to_bytes(params['content'], errors='surrogate_or_strict')
+        if self.previous_version != params['gofer_version']:
+            # The controller reports the migration steps from the config placed for the previous release.
+            old = self.read_current(to_bytes(dest, errors='surrogate_or_strict'))
+            if old is not None and old != data:
+                self.config_texts = {'before': to_native(old[:1024 * 1024], errors='surrogate_or_replace')}
 
         def diff_text(old, new):
             # The controller renders both texts parsed, with every secret masked; they never reach the output.
@@ -784,6 +884,8 @@ class Placer(object):
         dest = self.params['dest']
         for path in [dest, _keyguard.record_path(dest)] + [item['path'] for item in self.params['_tls_files'] or []]:
             self.sweep(path)
+        record = _keyguard.read(_keyguard.record_path(dest))
+        self.previous_version = record[_keyguard.VERSION_FIELD] if record else None
         self.preflight()
         try:
             self.data_directories()
@@ -801,15 +903,18 @@ class Placer(object):
             'created': self.created,
             'changed_paths': self.changed_paths,
             'data_dirs': [item['path'] for item in self.params['_data_dirs'] or []],
+            'previous_version': self.previous_version,
             'docker': docker,
             'findings': self.findings,
         }
         if self.backup_file:
             result['backup_file'] = self.backup_file
+        if self.database_reset:
+            result['database_reset'] = self.database_reset
+        if self.config_texts is not None:
+            result['_gofer_config_texts'] = self.config_texts
         if self.module._diff:
             result['diff'] = self.diffs
-            if self.config_texts is not None:
-                result['_gofer_config_texts'] = self.config_texts
         for finding in self.findings:
             self.module.warn(finding['message'])
         return result

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 from unittest.mock import MagicMock
 
@@ -144,7 +145,8 @@ def test_src_not_utf8(tmp_path):
     ({'content': GOOD, 'src': 'x.toml'}, 'mutually exclusive'),
     ({}, 'one of the following is required'),
     ({'content': GOOD, 'dset': '/etc/x'}, 'dset'),
-    ({'content': GOOD, 'gofer_version': '0.9'}, 'gofer_version: Gofer version "0.9" is not supported'),
+    ({'content': GOOD, 'gofer_version': '0.6'}, 'gofer_version: Gofer version "0.6" is not supported'),
+    ({'content': GOOD, 'gofer_version': '1.0.0'}, 'gofer_version: Gofer version "1.0.0" is not supported'),
     ({'content': GOOD, 'gofer_version': '0.7.x'}, 'gofer_version: Gofer version "0.7.x" is not supported'),
 ])
 def test_bad_task_arguments(tmp_path, args, fragment):
@@ -417,3 +419,40 @@ def test_certificate_bytes_travel_unchanged(tmp_path):
     _result, executed = run(tls_args(content), tmp_path)
     cert = [f for f in module_args(executed)['_tls_files'] if f['kind'] == 'cert'][0]
     assert cert['content'].encode('latin-1') == raw
+
+
+# -- releases (#12) ----------------------------------------------------------------------------------------------
+
+V0_9 = GOOD.replace('[object_store.sqlite]\npath = "/var/lib/gofer/objects.db"\n',
+                    '[object_store]\nengine = "filesystem"\n[object_store.filesystem]\npath = "/var/lib/gofer/objects"\n'
+                    '[extensions]\ninstall_std_extensions = false\n')
+
+
+def test_a_v0_9_config_plans_the_object_store_directory_and_no_sqlite_object_file(tmp_path):
+    result, executed = run({'content': V0_9, 'gofer_version': '0.9.1'}, tmp_path)
+    args = module_args(executed)
+    assert {'path': '/var/lib/gofer/objects', 'key': 'object_store.filesystem.path'} in args['_data_dirs']
+    assert [f['key'] for f in args['_sqlite_files']] == ['server.storage_path', 'secret_store.sqlite.path']
+    assert args['gofer_version'] == '0.9.1' and args['_database'] == '/var/lib/gofer/gofer.db'
+    assert args['accept_database_reset'] is False
+
+
+def test_a_v0_7_config_for_v0_9_fails_on_the_controller(tmp_path):
+    result, executed = run({'content': GOOD, 'gofer_version': '0.9.1'}, tmp_path)
+    assert result['failed'] is True and executed.call_count == 0
+    assert 'object_store.sqlite: is not read by Gofer v0.9' in result['msg']
+
+
+def test_migration_steps_are_reported_when_the_host_had_another_release(tmp_path):
+    placed = {'config_changed': True, 'previous_version': '0.7.3', '_gofer_config_texts': {'before': GOOD}}
+    result, _executed = run({'content': V0_9, 'gofer_version': '0.9.1'}, tmp_path, module_result=placed)
+    engine = [f for f in result['findings'] if f['key'] == 'object_store.engine']
+    assert len(engine) == 1 and 'not migrated' in engine[0]['message'] and '/var/lib/gofer/objects.db' in engine[0]['message']
+    assert any('objects in the old sqlite store are not migrated' in w for w in result['warnings'])
+    assert '_gofer_config_texts' not in result and KEY not in json.dumps(result)
+
+
+def test_no_migration_steps_for_the_same_release(tmp_path):
+    placed = {'config_changed': True, 'previous_version': '0.9.1', '_gofer_config_texts': {'before': GOOD}}
+    result, _executed = run({'content': V0_9, 'gofer_version': '0.9.1'}, tmp_path, module_result=placed)
+    assert not [f for f in result['findings'] if f['key'] == 'object_store.engine']

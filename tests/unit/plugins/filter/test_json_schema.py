@@ -2,7 +2,7 @@
 # Copyright (c) 2026, gofer.gofer contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""docs/gofer_web.schema.json agrees with the validator wherever JSON Schema can express the rule."""
+"""docs/schema/gofer_web-0.7.schema.json agrees with the validator wherever JSON Schema can express the rule."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ jsonschema = pytest.importorskip('jsonschema')
 from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, validate  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
-with open(os.path.join(ROOT, 'docs', 'gofer_web.schema.json')) as f:
+with open(os.path.join(ROOT, 'docs', 'schema', 'gofer_web-0.7.schema.json')) as f:
     SCHEMA = json.load(f)
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 

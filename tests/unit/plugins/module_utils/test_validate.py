@@ -129,7 +129,7 @@ def test_gofer_default_file_is_refused_as_insecure():
     ('[development]\ndefault_encryption = false', 'development.default_encryption', 'no Gofer version reads it'),
     ('[api]\nglobal_run_concurrency_limit = 2000', 'api.global_run_concurrency_limit', 'exists only in Gofer'),
     ('[api]\npipeline_run_concurrency_limit = 200', 'api.pipeline_run_concurrency_limit',
-     'In v0.7 use api.run_parallelism_limit'),
+     'In Gofer v0.7 use api.run_parallelism_limit'),
     ('[object_store.filesystem]\npath = "/var/lib/gofer/objects"', 'object_store.filesystem', 'v0.9.0'),
 ])
 def test_unknown_and_misnamed_keys_are_errors(raw, key, fragment):

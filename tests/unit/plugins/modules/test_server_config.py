@@ -512,3 +512,103 @@ def test_a_run_killed_before_the_rename_leaves_the_old_file_and_the_next_run_cle
     assert result['changed'] is True
     assert listing(dest.parent) == ['gofer_web.toml']
     assert dest.read_text() == config_text(target)
+
+
+# -- the release recorded beside the config, and the main database across schema rewrites (#12) ---------------------
+
+def versioned(base, version, **extra):
+    args = guarded(base, KEY, gofer_version=version, _database=str(base / 'data' / 'gofer.db'))
+    args.update(extra)
+    return args
+
+
+def with_database(base, version):
+    run_ok(versioned(base, version))
+    (base / 'data' / 'gofer.db').write_bytes(b'SQLite format 3\x00main')
+    (base / 'data' / 'gofer.db-wal').write_bytes(b'wal')
+
+
+def test_the_release_is_recorded_and_reported_as_previous(target, capsys):
+    first, _out = run(capsys, versioned(target, '0.7.3'))
+    assert first['previous_version'] is None
+    assert json.loads(record_of(target).read_text())['gofer_version'] == '0.7.3'
+    again, _out = run(capsys, versioned(target, '0.7.3'))
+    assert again['changed'] is False and again['previous_version'] == '0.7.3'
+    assert '_gofer_config_texts' not in again
+
+
+def test_a_record_from_before_the_release_field_is_still_trusted_and_completed(target, capsys):
+    run_ok(versioned(target, '0.7.3'))
+    record = json.loads(record_of(target).read_text())
+    del record['gofer_version']
+    record_of(target).write_text(json.dumps(record))
+    result, _out = run(capsys, versioned(target, '0.7.3'))
+    assert result['previous_version'] is None
+    assert str(record_of(target)) in result['changed_paths'], 'the record gains the release'
+    assert json.loads(record_of(target).read_text())['gofer_version'] == '0.7.3'
+
+
+@pytest.mark.parametrize('check', [False, True])
+@pytest.mark.parametrize('old,new', [('0.7.2', '0.7.3'), ('0.7.3', '0.9.1'), ('0.9.1', '0.8.4'), ('0.8.0', '0.8.1')])
+def test_a_release_change_across_a_database_rewrite_is_refused(target, capsys, check, old, new):
+    with_database(target, old)
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    before = {p: p.read_bytes() for p in (dest, record_of(target), target / 'data' / 'gofer.db')}
+    args = versioned(target, new, content=config_text(target) + '# for %s\n' % new)
+    result, _out = run(capsys, args, check=check)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('server.storage_path: the database %s was written by Gofer %s, and '
+                                    % (target / 'data' / 'gofer.db', old))
+    assert 'Gofer %s panics at start-up on it ("VersionMismatch")' % new in result['msg']
+    assert 'Keep gofer_version at %s, or set accept_database_reset to true' % old in result['msg']
+    assert result['msg'].endswith('Nothing was changed.')
+    assert {p: p.read_bytes() for p in before} == before
+
+
+@pytest.mark.parametrize('old,new', [('0.7.0', '0.7.2'), ('0.8.1', '0.8.4'), ('0.9.0', '0.9.1'), ('0.9.1', 'latest')])
+def test_a_release_change_without_a_rewrite_goes_ahead(target, capsys, old, new):
+    with_database(target, old)
+    result, _out = run(capsys, versioned(target, new))
+    assert 'failed' not in result and result['previous_version'] == old
+    assert (target / 'data' / 'gofer.db').exists()
+    assert json.loads(record_of(target).read_text())['gofer_version'] == new
+
+
+def test_no_database_no_refusal(target, capsys):
+    run_ok(versioned(target, '0.7.3'))
+    result, _out = run(capsys, versioned(target, '0.9.1'))
+    assert 'failed' not in result and 'database_reset' not in result
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_an_accepted_reset_moves_the_database_aside_and_keeps_the_secret_store(target, capsys, check):
+    with_database(target, '0.7.3')
+    (target / 'data' / 'secrets.db').write_bytes(b'SQLite format 3\x00secrets')
+    args = versioned(target, '0.9.1', accept_database_reset=True, content=config_text(target) + '# v0.9\n')
+    result, _out = run(capsys, args, check=check)
+    assert 'failed' not in result and result['changed'] is True
+    reset = result['database_reset']
+    db = str(target / 'data' / 'gofer.db')
+    assert reset['database'] == db and reset['crossed'] == ['v0.8.0', 'v0.8.1', 'v0.9.0']
+    assert reset['moved_to'].startswith(db + '.before-0.9.1.')
+    assert db in result['changed_paths'] and reset['moved_to'] in result['created']
+    assert 'Reset as accepted: moved to %s' % reset['moved_to'] in ' '.join(warning_texts(result))
+    assert (target / 'data' / 'secrets.db').read_bytes() == b'SQLite format 3\x00secrets'
+    if check:
+        assert (target / 'data' / 'gofer.db').exists() and not os.path.exists(reset['moved_to'])
+        return
+    assert not (target / 'data' / 'gofer.db').exists() and not (target / 'data' / 'gofer.db-wal').exists()
+    assert open(reset['moved_to'], 'rb').read() == b'SQLite format 3\x00main'
+    assert open(reset['moved_to'] + '-wal', 'rb').read() == b'wal'
+    again, _out = run(capsys, dict(args, accept_database_reset=False))
+    assert again['changed'] is False and again['previous_version'] == '0.9.1'
+
+
+def test_the_old_config_goes_to_the_controller_only_when_the_release_changes(target, capsys):
+    run_ok(versioned(target, '0.7.3'))
+    changed_content = config_text(target) + '# edited\n'
+    same, out = run(capsys, versioned(target, '0.7.3', content=changed_content))
+    assert '_gofer_config_texts' not in same
+    moved, out = run(capsys, versioned(target, '0.8.4', content=config_text(target) + '# for 0.8.4\n'))
+    assert moved['_gofer_config_texts']['before'] == changed_content.replace(KEY, '********')
+    assert KEY not in out
