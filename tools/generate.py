@@ -44,6 +44,7 @@ ROLE_DEFAULTS = {
     'api.task_execution_logs_dir': ('/var/lib/gofer/logs', 'Gofer\'s default, /tmp, loses logs on reboot.'),
     'server.storage_path': ('/var/lib/gofer/gofer.db', 'Gofer\'s default is under /tmp.'),
     'object_store.sqlite.path': ('/var/lib/gofer/objects.db', 'Gofer\'s default is under /tmp.'),
+    'object_store.filesystem.path': ('/var/lib/gofer/objects', 'Gofer\'s default is under /tmp.'),
     'secret_store.sqlite.path': ('/var/lib/gofer/secrets.db', 'Gofer\'s default is under /tmp.'),
     'development.pretty_logging': (False, 'JSON logs for production; Gofer\'s default is true.'),
     'development.bypass_auth': (False, 'Gofer\'s default, true, turns authentication off.'),
@@ -57,14 +58,15 @@ REQUIRED = {'secret_store.sqlite.encryption_key'}
 # The role's own variables, in the order they are documented.
 ROLE_VARIABLES = [
     ('gofer_config_dest', dict(type='path', default='/etc/gofer/gofer_web.toml', description=[
-        'Where the config is placed. Gofer v0.7 reads only /etc/gofer/gofer_web.toml; change it only for staging.'])),
+        'Where the config is placed. Gofer reads only /etc/gofer/gofer_web.toml; change it only for staging.'])),
     ('gofer_state', dict(type='str', default='present', choices=['present', 'absent'], description=[
         'V(present) installs, configures and runs Gofer. V(absent) stops and disables the service and removes the '
         'unit and the binaries; the config, the data and the secret store stay unless gofer_purge is true.'])),
     ('gofer_version', dict(type='str', default=None, description=[
-        'The Gofer release to run, such as V(0.7.3): it pins the binary and selects the schema the config is '
-        'validated against. Required when gofer_install is true. Without it, the config is validated against the '
-        'newest supported release line.'])),
+        'The Gofer release to run, such as V(0.9.1): it pins the binary and selects the keys the template writes '
+        'and the schema the config is validated against (releases of 0.7, 0.8 and 0.9). Required when gofer_install '
+        'is true. Without gofer_install it may also be a release line (V(0.9)) or V(latest) (Gofer\'s untagged main '
+        'branch); without it at all, the config is written and validated for v0.7.'])),
     ('gofer_service_user', dict(type='str', default='gofer', description=[
         'System user Gofer runs as; it owns the data directories and TLS files.'])),
     ('gofer_service_group', dict(type='str', default='gofer', description=[
@@ -84,6 +86,11 @@ ROLE_VARIABLES = [
     ('gofer_accept_secret_store_data_loss', dict(type='bool', default=False, description=[
         'Replace gofer_secret_store_sqlite_encryption_key although the existing secret store was written with '
         'another key, making every stored secret unreadable. Without it such a change is refused.'])),
+    ('gofer_accept_database_reset', dict(type='bool', default=False, description=[
+        'Change gofer_version across a Gofer release that rewrote the main database schema (v0.7.3, v0.8.0, v0.8.1, '
+        'v0.9.0) although the database exists: it is moved aside (renamed with the new release and a timestamp, never '
+        'deleted) and Gofer starts with a new one, without the old pipelines and runs. Without it such a change fails '
+        'before anything is changed. The secret store and its key are kept.'])),
     ('gofer_secret_values', dict(type='list', elements='str', default=[], description=[
         'More values to mask in the task output and diffs (the encryption key and TLS private keys always are).'])),
     ('gofer_tls_src', dict(type='dict', default={}, description=[
@@ -134,20 +141,69 @@ def var_name(path):
     return 'gofer_' + path.replace('.', '_')
 
 
+def every_key():
+    """Every key any release reads, grouped by table in v0.7's order: {path: [schema ids that read it]}."""
+    order = []
+    for schema_id, _first, _name in S.SCHEMA_IDS:
+        for path in S.SCHEMAS[schema_id]['keys']:
+            if path in order:
+                continue
+            table = path.rsplit('.', 1)[0]
+            same = [i for i, p in enumerate(order) if p.rsplit('.', 1)[0] == table]
+            related = [i for i, p in enumerate(order) if p.rsplit('.', 1)[0].split('.')[0] == table.split('.')[0]]
+            at = (same or related or [len(order) - 1])[-1] + 1
+            order.insert(at, path)
+    return {path: [sid for sid, _f, _n in S.SCHEMA_IDS if path in S.SCHEMAS[sid]['keys']] for path in order}
+
+
+def latest_spec(path, ids):
+    return S.SCHEMAS[ids[-1]]['keys'][path]
+
+
+def releases_text(ids):
+    """Which releases read a key, for the docs."""
+    every = [sid for sid, _f, _n in S.SCHEMA_IDS]
+    if ids == every:
+        return None
+    names = {'0.7': 'v0.7', '0.8.0': 'v0.8.0 to v0.8.3', '0.8.4': 'v0.8.4', '0.9': 'v0.9', S.LATEST: 'latest'}
+    return 'Read by Gofer %s only.' % ', '.join(names[i] for i in ids)
+
+
+def version_dependent(path, ids):
+    """Keys whose role default is null (the selected release's own default): it differs by release, or the key
+    was renamed, so that a value the user gave can be told from the default."""
+    defaults = {json.dumps(S.SCHEMAS[i]['keys'][path]['default']) for i in ids}
+    renames = {p for _r, c in S.CHANGES for pair in c.get('rename', {}).items() for p in pair}
+    return path not in ROLE_DEFAULTS and (len(defaults) > 1 or path in renames)
+
+
 def schema_variables():
     out = []
-    for path, spec in S.schema_for(VERSION)['keys'].items():
+    for path, ids in every_key().items():
+        spec = latest_spec(path, ids)
         default = ROLE_DEFAULTS.get(path, (spec['default'], None))[0]
         why = ROLE_DEFAULTS.get(path, (None, None))[1]
         option = {'type': {S.BOOL: 'bool', S.U64: 'int', S.STRING: 'str', S.ENUM: 'str'}[spec['type']]}
         description = ['Sets C(%s). %s' % (path, spec['description'])]
+        if releases_text(ids):
+            description.append(releases_text(ids) + ' The role writes it only for those.')
+        if version_dependent(path, ids):
+            default = None
+            renamed_from = [o for _r, c in S.CHANGES for o, n in c.get('rename', {}).items() if n == path]
+            description.append('Default V(null): the selected release\'s own default (%s).' % ', '.join(
+                '%s in %s' % (json.dumps(S.SCHEMAS[i]['keys'][path]['default']), i) for i in ids))
+            if renamed_from:
+                description.append('When only %s is set, its value is written here, with a deprecation warning.'
+                                   % var_name(renamed_from[0]))
         if spec['unit'] == 'seconds':
             option['type'] = 'raw'
             description.append('Whole seconds, or a duration string such as C(5m), C(4380h) or C(1w); rendered as '
                                'seconds.')
-            default = D.format_duration(default)
-        if spec['choices']:
+            default = D.format_duration(default) if default is not None else None
+        if spec['choices'] and default is not None:
+            # A null default cannot be one of the choices; the module checks the release's own.
             option['choices'] = list(spec['choices'])
+
         if why:
             description.append('The role\'s default differs from Gofer\'s (%s): %s'
                                % (json.dumps(spec['default']), why))
@@ -158,7 +214,7 @@ def schema_variables():
         else:
             option['default'] = default
         option['description'] = description
-        out.append((var_name(path), path, spec, option))
+        out.append((var_name(path), path, dict(spec, releases=ids), option))
     return out
 
 
@@ -234,28 +290,53 @@ def render_argument_specs():
 def render_template():
     lines = ['{# ' + GENERATED + ' #}',
              '# Managed by Ansible (role gofer.gofer.server): local changes are overwritten.',
-             '# Gofer server config. Every key is written out, so none inherits Gofer\'s built-in defaults.']
+             '# Gofer server config for Gofer {{ gofer_version if gofer_version is not none else \'0.7\' }}. Every key '
+             'that release reads is',
+             '# written out, so none inherits Gofer\'s built-in defaults.',
+             '{% set __gofer_keys = gofer_version | gofer.gofer.schema_keys %}']
+    every = [sid for sid, _f, _n in S.SCHEMA_IDS]
+    variables = schema_variables()
     section = None
-    for name, path, spec, _option in schema_variables():
+    for index, (name, path, spec, option) in enumerate(variables):
         table, key = path.rsplit('.', 1)
+        ids = spec['releases']
+        table_ids = sorted({i for _n, p, sp, _o in variables if p.rsplit('.', 1)[0] == table for i in sp['releases']})
+        table_scoped = sorted(table_ids) != sorted(every)
         if table != section:
-            section = table
+            if section is not None and section_scoped:
+                lines.append('{% endif %}')
+            section, section_scoped = table, table_scoped
+            if table_scoped:
+                lines.append("{%% if '%s' in __gofer_keys %%}" % path)
             lines += ['', '[%s]' % table]
         # Values are read the way Ansible's own type conversion reads them ("yes", "200" from -e): see #11.
+        value = name
+        if option.get('default', 0) is None and not spec['optional'] and 'required' not in option:
+            # null: the selected release's own default; a renamed key takes the old name's variable first.
+            old = [o for _r, c in S.CHANGES for o, n in c.get('rename', {}).items() if n == path]
+            fallback = "__gofer_keys['%s']" % path
+            if old:
+                fallback = '(%s if %s is not none else %s)' % (var_name(old[0]), var_name(old[0]), fallback)
+            value = '(%s if %s is not none else %s)' % (name, name, fallback)
         if spec['unit'] == 'seconds':
-            value = name + ' | gofer.gofer.seconds'
+            value = value + ' | gofer.gofer.seconds'
         elif spec['type'] == S.BOOL:
-            value = "%s | gofer.gofer.as_bool('%s')" % (name, name)
+            value = "%s | gofer.gofer.as_bool('%s')" % (value, name)
         elif spec['type'] == S.U64:
-            value = "%s | gofer.gofer.as_int('%s')" % (name, name)
-        else:
-            value = name
+            value = "%s | gofer.gofer.as_int('%s')" % (value, name)
         line = '%s = {{ %s | gofer.gofer.toml_value }}' % (key, value)
+        conditions = []
+        if sorted(ids) != sorted(table_ids):
+            conditions.append("'%s' in __gofer_keys" % path)
         if spec['optional']:
             # Option<String> in Gofer: written only when set (trim_blocks drops the tag lines).
-            lines += ['{%% if %s is not none %%}' % name, line, '{% endif %}']
+            conditions.append('%s is not none' % name)
+        if conditions:
+            lines += ['{%% if %s %%}' % ' and '.join(conditions), line, '{% endif %}']
         else:
             lines.append(line)
+        if index == len(variables) - 1 and section_scoped:
+            lines.append('{% endif %}')
     return '\n'.join(lines) + '\n'
 
 
@@ -263,9 +344,11 @@ def render_docs():
     lines = ['# Role `gofer.gofer.server`', '', '<!-- ' + GENERATED + ' -->', '',
              'Installs the pinned Gofer binary, templates the Gofer server config from `gofer_*` variables and places',
              'it with `gofer.gofer.server_config`, which validates it on the controller first, then runs Gofer under',
-             'systemd as the service account and waits until its API answers with the pinned version. Every key of the',
-             'Gofer v0.7 schema has a variable and is written out explicitly, so nothing inherits Gofer\'s insecure',
-             'built-in defaults. See [provisioning.md](provisioning.md) for install, upgrade, rollback and removal.', '',
+             'systemd as the service account and waits until its API answers with the pinned version. Every key of',
+             'every supported Gofer release (%s) has a variable; the role writes out each key the release in' % ', '.join(S.VERSIONS),
+             '`gofer_version` reads, so nothing inherits Gofer\'s insecure built-in defaults. See',
+             '[provisioning.md](provisioning.md) for install, upgrade, rollback and removal, and',
+             '[configuration.md](configuration.md#moving-between-releases) for moving between releases.', '',
              '## Example playbook', '', '```yaml', EXAMPLE_PLAYBOOK.strip(), '```', '',
              'A complete site (inventory, group_vars, the key in ansible-vault, TLS behind a reverse proxy) is in',
              '[example-site/](example-site/); the tests run it.', '',
@@ -282,16 +365,25 @@ def render_docs():
              '- A config change notifies the topic `gofer config changed`. With the whole role, the service tasks',
              '  restart Gofer, wait for it and roll a failed upgrade back; with `tasks_from: config`, the role\'s',
              '  handler restarts `gofer.service` and waits for the probe. A wrapper role can listen to the topic too.',
+             '- Releases: the template writes the keys of the release in `gofer_version` only. A variable set for a key',
+             '  that release does not read (`gofer_object_store_sqlite_path` for 0.9) fails the preflight, naming the',
+             '  release that reads it. Variables whose default is `null` take the selected release\'s own default. A',
+             '  variable of a renamed key (`gofer_api_run_parallelism_limit`, renamed after v0.9.1) is written under the',
+             '  new name for `latest`, with a deprecation warning: a fleet can move release by release without',
+             '  rewriting its inventory first.',
+             '- A change of `gofer_version` across a release that rewrote Gofer\'s main database fails before anything',
+             '  is changed, while the database exists; `gofer_accept_database_reset: true` moves it aside and starts',
+             '  with a new one (see [provisioning.md](provisioning.md#moving-to-another-release)).',
              '',
              '## Role variables', '',
              '| variable | default | sets | meaning |', '|---|---|---|---|']
     for name, option in ROLE_VARIABLES:
         default = yaml_scalar(option['default']).replace('|', '\\|')
         lines.append('| `%s` | `%s` | | %s |' % (name, default, markdown(' '.join(option['description']))))
-    for name, path, _spec, option in schema_variables():
+    for name, path, spec, option in schema_variables():
         default = '*required*' if option.get('required') else '`%s`' % yaml_scalar(option['default'])
         text = ' '.join(option['description'][1:]) or ''
-        meaning = S.schema_for(VERSION)['keys'][path]['description'] + (' ' + text if text else '')
+        meaning = spec['description'] + (' ' + text if text else '')
         lines.append('| `%s` | %s | `%s` | %s |' % (name, default, path, markdown(meaning).replace('|', '\\|')))
     return '\n'.join(lines) + '\n'
 
@@ -322,13 +414,76 @@ def toml_literal(value):
     return '`%s`' % (json.dumps(value) if isinstance(value, str) else yaml_scalar(value))
 
 
+COLUMNS = [(sid, {'0.7': '0.7', '0.8.0': '0.8.0-0.8.3', '0.8.4': '0.8.4', '0.9': '0.9', S.LATEST: 'latest'}[sid])
+           for sid, _f, _n in S.SCHEMA_IDS]
+
+
+def default_cells(path):
+    cells = []
+    for sid, _label in COLUMNS:
+        spec = S.SCHEMAS[sid]['keys'].get(path)
+        if spec is None:
+            cells.append('-')
+        else:
+            cells.append(toml_literal(spec['default']) + ('' if spec['used'] else ' (unused)'))
+    return cells
+
+
+def migration_lines():
+    lines = ['## Moving between releases', '',
+             'What changed after v0.7.3, release by release, from `git diff <tag> <tag> -- gofer/src/conf` in Gofer\'s '
+             'repository.', 'The module reports each step that applies when the config on the host was placed for '
+             'another release (the', 'release is recorded beside the config), as warnings; what would stop the new '
+             'server is an error.', '']
+    for release, change in S.CHANGES:
+        lines += ['### %s' % ('Gofer\'s latest code (after v0.9.1)' if release is None else 'v%d.%d.%d' % release), '']
+        for path, (level, why) in sorted(change.get('remove', {}).items()):
+            lines.append('- `%s` is no longer read (%s): %s.' % (path, 'an error' if level == 'error' else 'a warning',
+                                                                 why))
+        for old, new in sorted(change.get('rename', {}).items()):
+            lines.append('- `%s` is renamed `%s`. The old name is ignored, so its value would be lost: rename the key '
+                         '(the role writes `%s` there for you, with a deprecation warning).' % (old, new, var_name(old)))
+        for path, spec in sorted(change.get('add', {}).items()):
+            lines.append('- `%s` is new (default %s). %s' % (path, toml_literal(spec['default']), spec['description']))
+        for path, fields in sorted(change.get('update', {}).items()):
+            if 'default' in fields:
+                lines.append('- `%s`: Gofer\'s default is now %s. State the value you want.'
+                             % (path, toml_literal(fields['default'])))
+            if fields.get('used'):
+                lines.append('- `%s` is honoured now (it was ignored): `false` really turns it off.' % path)
+            if 'choices' in fields:
+                lines.append('- `%s` accepts only %s.' % (path, ', '.join('`"%s"`' % c for c in fields['choices'])))
+        for path, text in sorted(change.get('migrate', {}).items()):
+            lines.append('- Data: `%s` changes, so %s.' % (path, text))
+        rewrite = [r for r in S.DATABASE_REWRITES if r == release]
+        if rewrite:
+            lines.append('- The main database schema was rewritten in place: see below.')
+        lines.append('')
+    lines += ['### The main database', '',
+              'Gofer\'s main database (`server.storage_path`) has one migration, which %s each rewrote in place. A '
+              'server' % ', '.join('v%d.%d.%d' % r for r in S.DATABASE_REWRITES),
+              'of a release on the other side of such a rewrite panics at start-up on the old database (`VersionMismatch`;',
+              'observed with v0.9.1 on a v0.7.3 database, and v0.7.3 then served again on the same database). The module',
+              'therefore refuses such a change of release while the database exists, before anything is changed, unless',
+              '`accept_database_reset` (role: `gofer_accept_database_reset`) is true: the database and its journal files',
+              'are then renamed to `<name>.before-<release>.<UTC time>` beside it, never deleted, and Gofer starts with a',
+              'new one. Pipelines, runs and the records of stored secrets are gone from its view; the secret store file',
+              'and its key are kept. Nothing migrates the old data: that is not a tested migration.',
+              '',
+              'From v0.9.0 Gofer also pulls the standard extension images at every start, even when they are present, and',
+              'does not start when the pull fails: on a host without access to ghcr.io set',
+              '`extensions.install_std_extensions = false` (honoured from v0.8.4). The validator warns about it.', '']
+    return lines
+
+
 def render_configuration():
-    schema = S.schema_for(VERSION)
-    lines = ['# Gofer v0.7 server configuration reference', '',
+    lines = ['# Gofer server configuration reference', '',
              '<!-- ' + GENERATED + ' -->', '',
-             'What the Gofer v0.7 server (checked against v0.7.3) really reads from `/etc/gofer/gofer_web.toml`. The '
-             'facts come from', 'the server\'s source. Where Gofer\'s own reference page disagrees, it is wrong: see',
-             '[Where the upstream page is wrong](#where-the-upstream-page-is-wrong).', '',
+             'What the Gofer server really reads from `/etc/gofer/gofer_web.toml`, release by release: %s.' % '; '.join(
+                 '%s from %s' % (S.SCHEMAS[sid]['name'], S.SCHEMAS[sid]['source']) for sid, _f, _n in S.SCHEMA_IDS),
+             'The facts come from the server\'s source. Where Gofer\'s own reference page disagrees, it is wrong: see',
+             '[Where the upstream page is wrong](#where-the-upstream-page-is-wrong). The JSON Schema of each release is',
+             'in [schema/](schema/).', '',
              '## How Gofer reads its config', '',
              '- Only `/etc/gofer/gofer_web.toml`. There is no flag or variable to read another file, and a missing '
              'file is ignored silently.',
@@ -341,32 +496,35 @@ def render_configuration():
              'Every duration is an integer number of seconds.',
              '- An environment variable\'s value is parsed as a TOML-like literal. Quote a string that looks like '
              'a number or a boolean: `GOFER_WEB_SECRET_STORE__SQLITE__ENCRYPTION_KEY=\'"<key>"\'`.', '']
+    lines += ['Gofer\'s default per release: `-` means the release does not read the key (it ignores it silently; the',
+              'validator says which release reads it), *(unused)* that it reads the key but does nothing with it.', '']
     section = None
     for name, path, spec, option in schema_variables():
         table = path.rsplit('.', 1)[0]
         if table != section:
             lines += [''] if section else []
             section = table
-            lines += ['## `[%s]`' % table, '', '| key | type | Gofer\'s default | what the server does | '
-                      'environment variable | role variable (its default) |', '|---|---|---|---|---|---|']
+            lines += ['## `[%s]`' % table, '',
+                      '| key | type | %s | what the server does | environment variable | role variable (its default) |'
+                      % ' | '.join(label for _s, label in COLUMNS),
+                      '|---|---|%s---|---|---|' % ('---|' * len(COLUMNS))]
         role_default = ('*required*' if option.get('required') else '`%s`' % yaml_scalar(option['default']))
-        used = '' if spec['used'] else '**Not used by v0.7.** '
-        lines.append('| `%s` | %s | %s | %s%s | `%s` | `%s` (%s) |' % (
-            path.rsplit('.', 1)[1], type_text(spec), toml_literal(spec['default']), used,
+        lines.append('| `%s` | %s | %s | %s | `%s` | `%s` (%s) |' % (
+            path.rsplit('.', 1)[1], type_text(spec), ' | '.join(default_cells(path)),
             spec['description'].replace('|', '\\|'), env_var(path), name, role_default))
-    lines += ['', '## Names Gofer v0.7 does not read', '',
-              'The collection\'s validator refuses these, because Gofer would silently ignore them.', '',
+    lines += ['', '## Names no Gofer release reads', '',
+              'The collection\'s validator refuses these (or warns), because Gofer would silently ignore them.', '',
               '| name | why | use instead |', '|---|---|---|']
-    why = {'rename': 'the upstream page\'s name', 'later': 'only in a later Gofer', 'never_read':
-           'in Gofer\'s own default file, never read (a warning)', 'gone': 'listed upstream, read by no version'}
-    for other, info in sorted(schema['other_names'].items()):
-        detail = why[info['kind']] + (' (%s)' % info['version'] if info.get('version') else '')
-        lines.append('| `%s` | %s | %s |' % (other, detail, '`%s`' % info['to'] if info.get('to') else '-'))
+    why = {'rename': 'the upstream page\'s name', 'never_read': 'in Gofer\'s own default file, never read (a warning)',
+           'gone': 'listed upstream, read by no version'}
+    for other, info in sorted(S.UPSTREAM_NAMES.items()):
+        lines.append('| `%s` | %s | %s |' % (other, why[info['kind']], '`%s`' % info['to'] if info.get('to') else '-'))
+    lines += [''] + migration_lines()[:-1]
     lines += ['', '## Where the upstream page is wrong', '',
               'The page is `docs/src/ref/server_configuration/configuration_reference.md` in the Gofer repository. It '
               'is the same at v0.7.3 and later.', '',
               '| section | the page says | Gofer v0.7.3 does |', '|---|---|---|']
-    for where, says, does in schema['upstream_errata']:
+    for where, says, does in S.V0_7_UPSTREAM_ERRATA:
         lines.append('| %s | %s | %s |' % (where, says, does))
     return '\n'.join(lines) + '\n'
 
@@ -410,14 +568,15 @@ def json_property(path, spec):
     return prop
 
 
-def render_json_schema():
+def render_json_schema(schema_id):
+    schema = S.SCHEMAS[schema_id]
     root = {'$schema': 'https://json-schema.org/draft/2020-12/schema',
             '$comment': GENERATED,
-            'title': 'Gofer v0.7 server configuration (/etc/gofer/gofer_web.toml)',
+            'title': '%s server configuration (/etc/gofer/gofer_web.toml)' % schema['name'],
             'type': 'object', 'additionalProperties': False, 'properties': {},
             # Insecure built-in defaults must be overridden in the file itself.
             'required': ['development', 'secret_store']}
-    for path, spec in S.schema_for(VERSION)['keys'].items():
+    for path, spec in schema['keys'].items():
         parts = path.split('.')
         node = root
         for part in parts[:-1]:
@@ -457,8 +616,9 @@ OUTPUTS = {
     'roles/server/templates/gofer_web.toml.j2': render_template,
     'docs/role-server.md': render_docs,
     'docs/configuration.md': render_configuration,
-    'docs/gofer_web.schema.json': render_json_schema,
 }
+for _sid, _first, _name in S.SCHEMA_IDS:
+    OUTPUTS['docs/schema/gofer_web-%s.schema.json' % _sid] = (lambda sid=_sid: render_json_schema(sid))
 
 
 def main(argv=None):

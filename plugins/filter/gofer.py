@@ -12,7 +12,9 @@ import os
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.utils.display import Display
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
 from ansible_collections.gofer.gofer.plugins.module_utils._duration import parse_duration
 from ansible_collections.gofer.gofer.plugins.module_utils._toml import toml_value as _toml_value
 
@@ -57,6 +59,7 @@ def _shown(value):
 
 
 _KNOWN = {}
+_DEFAULTS = {}
 
 
 def _known_variables():
@@ -70,7 +73,62 @@ def _known_variables():
             for name, option in entry.get('options', {}).items():
                 sets = [d for d in option.get('description', []) if d.startswith('Sets C(')]
                 _KNOWN[name] = sets[0][len('Sets C('):].split(')', 1)[0] if sets else None
+                _DEFAULTS[name] = option.get('default')
     return _KNOWN
+
+
+def _schema(version):
+    try:
+        return S.schema_for(S.DEFAULT_VERSION if version is None else version)
+    except ValueError as e:
+        raise AnsibleFilterError('gofer_version: %s.' % e)
+
+
+def schema_keys(version):
+    """{config key: Gofer's default} for the release gofer_version selects (None: the module's default, 0.7)."""
+    return {path: spec['default'] for path, spec in _schema(version)['keys'].items()}
+
+
+def version_variables(values, version):
+    """Errors for role variables the selected release cannot carry; warnings for those it does not read.
+
+    A variable set for a key the release does not read is a warning naming the release that reads it; a variable of a
+    key the release renamed is carried over to the new name with a deprecation warning, and is an error only when
+    the new name is set to another value.
+    """
+    try:
+        schema = S.schema_for(S.DEFAULT_VERSION if version is None else version)
+    except ValueError as e:
+        return ['gofer_version: %s.' % e]
+    known = _known_variables()
+    by_key = {path: name for name, path in known.items() if path}
+    errors = []
+    for name, path in sorted(known.items()):
+        if not path or path in schema['keys'] or name not in values:
+            continue
+        value = values[name]
+        if value is None or value == _DEFAULTS.get(name):
+            continue
+        info = schema['other_names'].get(path, {})
+        new_name = by_key.get(info.get('to') or '')
+        if info.get('kind') == 'removed' and new_name and info['to'] in schema['keys']:
+            if values.get(new_name) is not None and values[new_name] != value:
+                errors.append('%s and %s are both set, to different values; %s reads only %s (%s was renamed). '
+                              'Remove %s.' % (name, new_name, schema['name'], info['to'], path, name))
+            else:
+                Display().deprecated('%s sets %s, which %s renamed to %s; the role writes its value there. Rename '
+                                     'the variable to %s.' % (name, path, schema['name'], info['to'], new_name),
+                                     version='1.0.0', collection_name='gofer.gofer')
+            continue
+        # A warning, not an error: a site moving its hosts release by release keeps both releases' variables.
+        if info.get('kind') == 'later':
+            why = 'only Gofer %s reads it' % info['version']
+        else:
+            why = '%s (read only before %s)' % (info.get('why', 'it is not read'), info.get('version', '?'))
+        hint = ' Use %s.' % new_name if new_name and info.get('to') in schema['keys'] else ''
+        Display().warning('%s sets %s, which %s (gofer_version) does not read: %s. The role does not write it.%s'
+                          % (name, path, schema['name'], why, hint))
+    return errors
 
 
 def unknown_variables(names):
@@ -89,4 +147,5 @@ def unknown_variables(names):
 class FilterModule(object):
     def filters(self):
         return {'toml_value': toml_value, 'seconds': seconds, 'as_bool': as_bool, 'as_int': as_int,
-                'unknown_variables': unknown_variables}
+                'unknown_variables': unknown_variables, 'schema_keys': schema_keys,
+                'version_variables': version_variables}

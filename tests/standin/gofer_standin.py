@@ -12,7 +12,14 @@ copies only the outside of Gofer that the role relies on, as ground-truth.md des
 - ``gofer service start`` reads only /etc/gofer/gofer_web.toml, creates the sqlite files but not
   their directories (exit 101 when a directory is missing or not writable, as Gofer panics), needs
   /var/run/docker.sock and the two standard extension images (exit 1 otherwise), and answers
-  ``GET /api/system/metadata`` with the header ``gofer-api-version: v0`` on server.bind_address.
+  ``GET /api/system/metadata`` with the header ``gofer-api-version: v0`` on server.bind_address;
+- per release (ground truth §2.4, §2.7, §5.2, §9.1): from v0.9.0 the object store is the directory
+  object_store.filesystem.path, created with its parents, and ``engine = "sqlite"`` stops it (exit 1,
+  unknown variant); from v0.8.4 ``extensions.install_std_extensions = false`` skips the extensions,
+  and from v0.9.0 ``true`` pulls their images at every start, which fails without a registry (exit 1);
+  the main database carries the schema generation of the release that created it (a marker line here,
+  a migration checksum in Gofer), and a release of another generation panics on it (exit 101,
+  VersionMismatch), while the failed start leaves the file as it was.
 
 Tests write variants of it by replacing the two markers below: VERSION, and BEHAVIOUR, one of
 ``serve`` (comes up), ``exit`` (exits at once with status 1) and ``hang`` (starts, never answers).
@@ -35,8 +42,13 @@ DOCKER_SOCKET = '/var/run/docker.sock'
 IMAGES = ('ghcr.io/clintjedwards/gofer/extensions/cron:latest',
           'ghcr.io/clintjedwards/gofer/extensions/interval:latest')
 DEFAULTS = {'server.bind_address': '0.0.0.0:8080', 'server.storage_path': '/tmp/gofer.db',
-            'object_store.sqlite.path': '/tmp/gofer_objects.db',
-            'secret_store.sqlite.path': '/tmp/gofer_secrets.db'}
+            'object_store.sqlite.path': '/tmp/gofer_objects.db', 'object_store.filesystem.path': '/tmp/gofer_objects',
+            'secret_store.sqlite.path': '/tmp/gofer_secrets.db', 'extensions.install_std_extensions': True,
+            'object_store.engine': 'filesystem'}  # read from v0.9.0 only
+# The releases that rewrote the main database's migration in place (ground truth §2.4).
+REWRITES = [(0, 7, 3), (0, 8, 0), (0, 8, 1), (0, 9, 0)]
+RELEASE = tuple(int(part) for part in VERSION.split('.'))
+GENERATION = 'gofer-standin database generation %d\n' % len([r for r in REWRITES if r <= RELEASE])
 
 
 def log(message):
@@ -99,17 +111,42 @@ def start():
             config = tomllib.load(f)
     except FileNotFoundError:
         config = {}
-    for key in ('server.storage_path', 'object_store.sqlite.path', 'secret_store.sqlite.path'):
+    if RELEASE >= (0, 9, 0) and setting(config, 'object_store.engine') != 'filesystem':
+        log('unknown variant: found `%s`, expected `filesystem` for key "default.object_store.engine"'
+            % setting(config, 'object_store.engine'))
+        return 1
+    files = ['server.storage_path', 'secret_store.sqlite.path']
+    if RELEASE < (0, 9, 0):
+        files.append('object_store.sqlite.path')
+    else:
         try:
-            with open(setting(config, key), 'a'):
-                pass
+            os.makedirs(setting(config, 'object_store.filesystem.path'), exist_ok=True)
+        except OSError as e:
+            log('panicked: could not create the object store directory: %s' % e)
+            return 101
+    for key in files:
+        try:
+            with open(setting(config, key), 'a+') as f:
+                f.seek(0)
+                found = f.read()
+                if key == 'server.storage_path' and not found:
+                    f.write(GENERATION)
+                elif key == 'server.storage_path' and found != GENERATION:
+                    log('panicked at storage/mod.rs: VersionMismatch(0): %s was written by another release'
+                        % setting(config, key))
+                    return 101
         except OSError as e:
             log('panicked: could not create %s: %s' % (key, e))
             return 101
+    std_extensions = setting(config, 'extensions.install_std_extensions')
     try:
         if docker_get('/_ping') != 200:
             raise OSError('docker did not answer /_ping')
-        for image in IMAGES:
+        if RELEASE >= (0, 9, 0) and std_extensions:
+            log('Could not start extensions: pulling %s: lookup ghcr.io: no such host (this stand-in never pulls)'
+                % IMAGES[0])
+            return 1
+        for image in IMAGES if std_extensions or RELEASE < (0, 8, 4) else ():
             if docker_get('/images/%s/json' % image) != 200:
                 log('Could not start extensions: NoSuchImage %s' % image)
                 return 1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# --tags gofer_config converges only the config (and the preflight); --tags gofer_install reaches the install.
+# --tags gofer_config converges only the config (and the preflight); --tags gofer_install reaches the install, after
+# the config of the release it installs (the module guards the database there before the binary is switched).
 set -eu
 work="${OUTPUT_DIR:?}/role_tags"
 rm -rf "$work" && mkdir -p "$work"
@@ -13,7 +14,7 @@ grep -q 'Preflight | check the role' "$work/run.log" || { echo "the preflight di
 rm -f "$work/etc/gofer_web.toml"
 if run --tags gofer_install; then tail -30 "$work/run.log"; echo "--tags gofer_install did not reach the install"; exit 1; fi
 grep -q 'copy the binary from the controller' "$work/run.log" || { tail -30 "$work/run.log"; exit 1; }
-[ ! -e "$work/etc/gofer_web.toml" ] || { echo "--tags gofer_install placed the config"; exit 1; }
+[ -f "$work/etc/gofer_web.toml" ] || { echo "--tags gofer_install did not place the config first"; exit 1; }
 
 if run -e gofer_api_log_levl=debug --tags gofer_config; then echo "a misspelled -e variable was accepted"; exit 1; fi
 grep -q 'gofer_api_log_levl is not a variable of the role gofer.gofer.server' "$work/run.log" || { tail -20 "$work/run.log"; exit 1; }

@@ -29,7 +29,12 @@ from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..', '..', '..', '..')
 RECORDS = os.path.join(ROOT, 'tests', 'output', 'reliability')
-KEYS = S.schema_for('0.7')['keys']
+# One release of each schema: every property holds for every release the collection supports.
+RELEASES = ['0.7.3', '0.8.2', '0.8.4', '0.9.1', 'latest']
+ALL_KEYS = {}
+for _release in RELEASES:
+    ALL_KEYS.update(S.schema_for(_release)['keys'])
+KEYS = ALL_KEYS
 EXAMPLES = 300
 PROFILE = settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
 COUNTS = {}
@@ -77,23 +82,29 @@ def value_for(spec):
     return strategy
 
 
-HOST_VARS = st.fixed_dictionaries({path: value_for(spec) for path, spec in KEYS.items()})
+HOST_VARS = st.fixed_dictionaries({path: value_for(spec) for path, spec in ALL_KEYS.items()})
 
 
+@pytest.mark.parametrize('release', RELEASES)
 @PROFILE
-@given(HOST_VARS)
-def test_any_host_vars_render_to_toml_that_parses_back_to_them(values):
+@given(values=HOST_VARS)
+def test_any_host_vars_render_to_toml_that_parses_back_to_them(release, values):
+    # The role's variables cover every release; the template writes exactly the keys of the selected one.
     context = {'gofer_' + path.replace('.', '_'): given_value for path, (given_value, _expected) in values.items()}
+    context['gofer_version'] = release
     placed = tomllib.loads(TEMPLATE.render(context))
+    keys = S.schema_for(release)['keys']
     for path, (_given, expected) in values.items():
         node = placed
         for part in path.split('.'):
             node = node.get(part, KeyError) if isinstance(node, dict) else KeyError
-        if expected is None:
+        if expected is None or path not in keys:
             assert node is KeyError, path
         else:
             assert node == expected and type(node) is type(expected), path
-    record('round_trip')
+    assert not [f for f in validate(placed, version=release, allow_insecure=True)
+                if f.level == ERROR and 'not read' in f.message], 'the template wrote a key the release does not read'
+    record('round_trip-%s' % release)
 
 
 SCALARS = st.one_of(st.booleans(), st.integers(min_value=-2 ** 70, max_value=2 ** 70),
@@ -105,12 +116,13 @@ ANY_CONFIG = st.dictionaries(NAMES, st.recursive(SCALARS, lambda inner: st.one_o
     st.lists(inner, max_size=4), st.dictionaries(NAMES, inner, max_size=4)), max_leaves=20), max_size=8)
 
 
+@pytest.mark.parametrize('release', RELEASES)
 @PROFILE
-@given(ANY_CONFIG, st.booleans())
-def test_any_parsed_toml_gives_findings_never_a_crash(config, allow_insecure):
-    found = validate(config, allow_insecure=allow_insecure)
+@given(config=ANY_CONFIG, allow_insecure=st.booleans())
+def test_any_parsed_toml_gives_findings_never_a_crash(release, config, allow_insecure):
+    found = validate(config, version=release, allow_insecure=allow_insecure)
     assert all(isinstance(f, Finding) and f.message.startswith(f.key + ': ') for f in found)
-    record('no_crash')
+    record('no_crash-%s' % release)
 
 
 def wrong_value(spec):
@@ -126,22 +138,25 @@ def wrong_value(spec):
                      st.just(datetime.date(2026, 1, 1)))
 
 
-MUTATION = st.sampled_from(sorted(KEYS)).flatmap(lambda path: st.tuples(st.just(path), wrong_value(KEYS[path])))
+def mutation(release):
+    keys = S.schema_for(release)['keys']
+    return st.sampled_from(sorted(keys)).flatmap(lambda path: st.tuples(st.just(path), wrong_value(keys[path])))
 
 
+@pytest.mark.parametrize('release', RELEASES)
 @PROFILE
-@given(MUTATION)
-def test_a_wrong_type_anywhere_is_an_error_naming_the_key(mutation):
-    path, value = mutation
+@given(data=st.data())
+def test_a_wrong_type_anywhere_is_an_error_naming_the_key(release, data):
+    path, value = data.draw(mutation(release))
     config = {}
     node = config
     parts = path.split('.')
     for part in parts[:-1]:
         node = node.setdefault(part, {})
     node[parts[-1]] = value
-    errors = [f for f in validate(config, allow_insecure=True) if f.level == ERROR and f.key == path]
+    errors = [f for f in validate(config, version=release, allow_insecure=True) if f.level == ERROR and f.key == path]
     assert errors, (path, value)
-    record('wrong_type')
+    record('wrong_type-%s' % release)
 
 
 # -- raw TOML text, through the action plugin: hostile text is refused, never an exception, never a leak --
@@ -201,7 +216,7 @@ def secret_shown_elsewhere(text):
     return False
 
 
-def run_action(content):
+def run_action(content, release):
     from unittest.mock import MagicMock
 
     from ansible.parsing.dataloader import DataLoader
@@ -209,7 +224,7 @@ def run_action(content):
 
     from ansible_collections.gofer.gofer.plugins.action.server_config import ActionModule
     task = MagicMock()
-    task.args = {'content': content}
+    task.args = {'content': content, 'gofer_version': release}
     task.async_val = 0
     task.check_mode = False
     task.action = 'gofer.gofer.server_config'
@@ -218,14 +233,15 @@ def run_action(content):
     return action.run(task_vars={})
 
 
+@pytest.mark.parametrize('release', RELEASES)
 @PROFILE
-@given(RAW_TOML)
-def test_any_raw_toml_text_is_refused_or_placed_never_an_exception_or_a_leak(text):
-    result = run_action(text)
+@given(text=RAW_TOML)
+def test_any_raw_toml_text_is_refused_or_placed_never_an_exception_or_a_leak(release, text):
+    result = run_action(text, release)
     shown = json.dumps(result, default=str)
     assert 'Traceback' not in shown
     if not secret_shown_elsewhere(text):
         assert SECRET not in shown, 'a value under [secret_store] reached the output'
     if result.get('failed'):
         assert result['msg'] and len(result['msg']) < 20000
-    record('raw_text')
+    record('raw_text-%s' % release)

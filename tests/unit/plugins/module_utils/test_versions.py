@@ -288,3 +288,14 @@ def test_an_unrecorded_release_is_guessed_from_the_config():
     assert 'not migrated' in text
     assert 'its release is not recorded' in ' '.join(f.message for f in migration(
         config(SQLITE_STORE), None, config(FILE_STORE), '0.9.1'))
+
+
+def test_ansible_doc_lists_every_release_line():
+    # What `ansible-doc gofer.gofer.server_config` shows for gofer_version names every line the schema supports.
+    import yaml
+    from ansible_collections.gofer.gofer.plugins.modules import server_config
+    option = yaml.safe_load(server_config.DOCUMENTATION)['options']['gofer_version']
+    text = ' '.join(option['description'])
+    for line in S.VERSIONS:
+        assert 'V(%s)' % line in text, line
+    assert option['default'] == S.DEFAULT_VERSION
