@@ -163,7 +163,7 @@ options:
         the old database (C(VersionMismatch)). So when the release recorded for the config on the host and
         O(gofer_version) lie on two sides of a rewrite (an upgrade or a downgrade) and the database exists, the task
         fails before anything is changed, naming the releases and the choices.
-      - Set V(true) to reset it: the database and its C(-wal), C(-shm) and C(-journal) files are renamed to
+      - Set V(true) to reset it. The database and its C(-wal), C(-shm) and C(-journal) files are renamed to
         C(<name>.before-<gofer_version>.<UTC timestamp>) beside it (never deleted), and Gofer starts with a new one.
         Pipelines, runs and the records of stored secrets are then gone from Gofer's view. The secret store file
         and its key are kept.
