@@ -96,6 +96,13 @@ ROLE_VARIABLES = [
     ('gofer_tls_src', dict(type='dict', default={}, description=[
         'Certificate and key files on the controller for the TLS paths Gofer reads, as the tls_src option of '
         'gofer.gofer.server_config, for example {external_events: {cert: files/events.crt, key: files/events.key}}.'])),
+    ('gofer_config_overrides', dict(type='dict', description=[
+        'Config values in the shape of the TOML file, such as V({api: {log_level: warn}}), layered under the '
+        'explicit gofer_* variables: a key takes the value given here unless its own variable is set to something '
+        'other than the role\'s default. The role itself does not define it, so that a wrapper role can set it in '
+        'its defaults/main.yml (an included role\'s defaults would win over the includer\'s) while the site\'s '
+        'inventory still overrides both, with the explicit variables or with its own gofer_config_overrides. Keys '
+        'must be config keys; a key the selected release does not read is a warning.'])),
     ('gofer_install', dict(type='bool', default=True, description=[
         'Install the Gofer binary of gofer_version: a versioned copy under gofer_install_dir and gofer_binary_path '
         'pointing at it, switched atomically. The previous version is kept for rollback. The runtime packages Gofer '
@@ -236,7 +243,10 @@ def render_defaults():
     lines = ['---', '# ' + GENERATED, '']
     lines.append('# The role')
     for name, option in ROLE_VARIABLES:
-        lines.append('%s: %s' % (name, yaml_scalar(option['default'])))
+        if 'default' in option:
+            lines.append('%s: %s' % (name, yaml_scalar(option['default'])))
+        else:
+            lines.append('# %s: not defined here, so that a wrapper role\'s defaults can set it' % name)
     section = None
     for name, path, _spec, option in schema_variables():
         table = path.rsplit('.', 1)[0]
@@ -263,27 +273,51 @@ def wrap(text, indent, width=116):
     return lines
 
 
+# The role's entry points (tasks_from): each validates the same variables, since each renders the config.
+ENTRY_POINTS = [
+    ('main', 'Install, configure and run a Gofer server under systemd', [
+        'Installs the pinned Gofer binary, renders every key of the Gofer server config from gofer_* variables (so '
+        'nothing inherits Gofer\'s insecure built-in defaults) and places it with gofer.gofer.server_config, which '
+        'validates it on the controller first; then runs Gofer under systemd and waits until its API answers with the '
+        'pinned version, rolling back a failed upgrade.']),
+    ('config', 'Validate and place the Gofer config only', [
+        'tasks_from: config. Runs the preflight checks, renders and places the config as the whole role does, and '
+        'publishes gofer_server_result. A change notifies the role\'s handler (which restarts gofer.service when '
+        'gofer_manage_service and gofer_service_start are true) and the topic "gofer config changed".']),
+    ('install', 'Install the Gofer binary, with the account and the config of its release', [
+        'tasks_from: install. Runs the preflight checks, creates the account (gofer_create_user), places the config '
+        'of gofer_version (which guards the main database against a release it cannot survive) and installs the '
+        'binary, without the systemd unit. A config change notifies the role\'s handler.']),
+    ('service', 'Run an installed Gofer under systemd', [
+        'tasks_from: service. Runs the preflight checks, places the config, installs the unit, starts or restarts '
+        'gofer.service and waits until its API answers, for a host whose binary is at gofer_binary_path already.']),
+]
+
+
 def render_argument_specs():
-    lines = ['---', '# ' + GENERATED, 'argument_specs:', '  main:',
-             '    short_description: Install, configure and run a Gofer server under systemd',
-             '    description:',
-             '      - Installs the pinned Gofer binary, renders every key of the Gofer server config from gofer_*',
-             '        variables (so nothing inherits Gofer\'s insecure built-in defaults) and places it with',
-             '        gofer.gofer.server_config, which validates it on the controller first; then runs Gofer under',
-             '        systemd and waits until its API answers with the pinned version, rolling back a failed upgrade.',
-             '    author:', '      - Gofer collection maintainers (@gofer-ansible)',
-             '    options:']
+    lines = ['---', '# ' + GENERATED, 'argument_specs:']
     options = list(ROLE_VARIABLES) + [(name, option) for name, _p, _s, option in schema_variables()]
-    for name, option in options:
-        lines.append('      %s:' % name)
-        for field in ('type', 'elements', 'required', 'default', 'choices'):
-            if field in option:
-                lines.append('        %s: %s' % (field, yaml_scalar(option[field])))
-        lines.append('        description:')
-        for paragraph in option['description']:
-            wrapped = wrap(json.dumps(paragraph), '            ')
-            lines.append('          - ' + wrapped[0].strip())
+    for index, (entry, short, description) in enumerate(ENTRY_POINTS):
+        lines += ['  %s:' % entry, '    short_description: %s' % short, '    description:']
+        for paragraph in description:
+            wrapped = wrap(json.dumps(paragraph), '        ')
+            lines.append('      - ' + wrapped[0].strip())
             lines.extend(wrapped[1:])
+        lines += ['    author:', '      - Gofer collection maintainers (@gofer-ansible)']
+        if index:
+            lines.append('    options: *options')
+            continue
+        lines.append('    options: &options')
+        for name, option in options:
+            lines.append('      %s:' % name)
+            for field in ('type', 'elements', 'required', 'default', 'choices'):
+                if field in option:
+                    lines.append('        %s: %s' % (field, yaml_scalar(option[field])))
+            lines.append('        description:')
+            for paragraph in option['description']:
+                wrapped = wrap(json.dumps(paragraph), '            ')
+                lines.append('          - ' + wrapped[0].strip())
+                lines.extend(wrapped[1:])
     return '\n'.join(lines) + '\n'
 
 
@@ -293,7 +327,8 @@ def render_template():
              '# Gofer server config for Gofer {{ gofer_version if gofer_version is not none else \'0.7\' }}. Every key '
              'that release reads is',
              '# written out, so none inherits Gofer\'s built-in defaults.',
-             '{% set __gofer_keys = gofer_version | gofer.gofer.schema_keys %}']
+             '{% set __gofer_keys = gofer_version | gofer.gofer.schema_keys %}',
+             '{% set __gofer_over = gofer_config_overrides | default({}) | gofer.gofer.config_overrides %}']
     every = [sid for sid, _f, _n in S.SCHEMA_IDS]
     variables = schema_variables()
     section = None
@@ -310,27 +345,36 @@ def render_template():
                 lines.append("{%% if '%s' in __gofer_keys %%}" % path)
             lines += ['', '[%s]' % table]
         # Values are read the way Ansible's own type conversion reads them ("yes", "200" from -e): see #11.
+        # gofer_config_overrides lies under the explicit variable: it counts only while that is at the role's default.
         value = name
-        if option.get('default', 0) is None and not spec['optional'] and 'required' not in option:
-            # null: the selected release's own default; a renamed key takes the old name's variable first.
+        over = "__gofer_over['%s']" % path
+        if 'required' in option:
+            pass
+        elif option.get('default') is None:
+            # null: the selected release's own default (a renamed key takes the old name's variable first), or absent
+            # for an optional key.
             old = [o for _r, c in S.CHANGES for o, n in c.get('rename', {}).items() if n == path]
-            fallback = "__gofer_keys['%s']" % path
+            fallback = 'none' if spec['optional'] else "__gofer_keys['%s']" % path
             if old:
                 fallback = '(%s if %s is not none else %s)' % (var_name(old[0]), var_name(old[0]), fallback)
-            value = '(%s if %s is not none else %s)' % (name, name, fallback)
+            value = "(%s if %s is not none else %s if '%s' in __gofer_over else %s)" % (name, name, over, path, fallback)
+        else:
+            value = "(%s if '%s' in __gofer_over and %s == %s else %s)" % (over, path, name,
+                                                                        jinja_literal(option['default']), name)
+        label = name if 'required' in option else '%s (or gofer_config_overrides %s)' % (name, path)
         if spec['unit'] == 'seconds':
             value = value + ' | gofer.gofer.seconds'
         elif spec['type'] == S.BOOL:
-            value = "%s | gofer.gofer.as_bool('%s')" % (value, name)
+            value = "%s | gofer.gofer.as_bool('%s')" % (value, label)
         elif spec['type'] == S.U64:
-            value = "%s | gofer.gofer.as_int('%s')" % (value, name)
+            value = "%s | gofer.gofer.as_int('%s')" % (value, label)
         line = '%s = {{ %s | gofer.gofer.toml_value }}' % (key, value)
         conditions = []
         if sorted(ids) != sorted(table_ids):
             conditions.append("'%s' in __gofer_keys" % path)
         if spec['optional']:
             # Option<String> in Gofer: written only when set (trim_blocks drops the tag lines).
-            conditions.append('%s is not none' % name)
+            conditions.append("(%s is not none or '%s' in __gofer_over)" % (name, path))
         if conditions:
             lines += ['{%% if %s %%}' % ' and '.join(conditions), line, '{% endif %}']
         else:
@@ -338,6 +382,12 @@ def render_template():
         if index == len(variables) - 1 and section_scoped:
             lines.append('{% endif %}')
     return '\n'.join(lines) + '\n'
+
+
+def jinja_literal(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return json.dumps(value)
 
 
 def render_docs():
@@ -378,8 +428,8 @@ def render_docs():
              '## Role variables', '',
              '| variable | default | sets | meaning |', '|---|---|---|---|']
     for name, option in ROLE_VARIABLES:
-        default = yaml_scalar(option['default']).replace('|', '\\|')
-        lines.append('| `%s` | `%s` | | %s |' % (name, default, markdown(' '.join(option['description']))))
+        default = '`%s`' % yaml_scalar(option['default']).replace('|', '\\|') if 'default' in option else '*not set*'
+        lines.append('| `%s` | %s | | %s |' % (name, default, markdown(' '.join(option['description']))))
     for name, path, spec, option in schema_variables():
         default = '*required*' if option.get('required') else '`%s`' % yaml_scalar(option['default'])
         text = ' '.join(option['description'][1:]) or ''

@@ -22,15 +22,12 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _migrate
+from ansible_collections.gofer.gofer.plugins.module_utils import _paths
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 from ansible_collections.gofer.gofer.plugins.module_utils import _tls
 from ansible_collections.gofer.gofer.plugins.module_utils import _validate
 from ansible_collections.gofer.gofer.plugins.module_utils import _view
 
-# The sqlite files whose parent directory Gofer needs but never creates (ground truth §2.4), and the directories
-# the service account needs: the task logs (never created by Gofer) and, from v0.9, the object store.
-SQLITE_KEYS = _validate.SQLITE_KEYS
-DIRECTORY_KEYS = _validate.DIRECTORY_KEYS
 _MASK = _view.MASK
 
 
@@ -203,16 +200,9 @@ class ActionModule(ActionBase):
         tls_files, tls_expected, tls_findings = self.tls_plan(args.get('tls_src') or {}, effective)
         findings.extend(tls_findings)
 
-        sqlite_keys = [k for k in SQLITE_KEYS if k in effective]
-        dirs = {}
-        for key in sqlite_keys + [k for k in DIRECTORY_KEYS if k in effective]:
-            path = posixpath.normpath(effective[key])
-            path = posixpath.dirname(path) if key in sqlite_keys else path
-            if path != '/':
-                dirs.setdefault(path, []).append(key)
-
+        dirs = _paths.data_dirs(effective)
         self._secrets.extend(f['content'] for f in tls_files if f['kind'] == 'key')
-        sqlite_files = [{'path': posixpath.normpath(effective[k]), 'key': k} for k in sqlite_keys]
+        sqlite_files = _paths.sqlite_files(effective)
         module_args = {
             'content': content,
             'dest': args['dest'],

@@ -102,7 +102,7 @@ def version_variables(values, version):
         return ['gofer_version: %s.' % e]
     known = _known_variables()
     by_key = {path: name for name, path in known.items() if path}
-    errors = []
+    errors = _override_problems(values.get('gofer_config_overrides'), schema)
     for name, path in sorted(known.items()):
         if not path or path in schema['keys'] or name not in values:
             continue
@@ -131,11 +131,15 @@ def version_variables(values, version):
     return errors
 
 
+# What the role sets itself, for its users to read.
+PUBLISHED = ('gofer_server_result',)
+
+
 def unknown_variables(names):
     """One message per gofer_* name the role gofer.gofer.server does not know, with a did-you-mean."""
     known = _known_variables()
     messages = []
-    for name in sorted(set(names) - set(known)):
+    for name in sorted(set(names) - set(known) - set(PUBLISHED)):
         close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
         hint = ''
         if close:
@@ -144,8 +148,51 @@ def unknown_variables(names):
     return messages
 
 
+def _override_problems(overrides, schema):
+    """Errors for gofer_config_overrides keys no release reads; warnings for keys this release does not read."""
+    if overrides is None:
+        return []
+    try:
+        flat = config_overrides(overrides)
+    except AnsibleFilterError as e:
+        return [str(e)]
+    every = set()
+    for other in S.SCHEMAS.values():
+        every.update(other['keys'])
+    errors = []
+    for path in sorted(flat):
+        if path in schema['keys']:
+            continue
+        if path in every:
+            info = schema['other_names'].get(path, {})
+            Display().warning('gofer_config_overrides: %s is not read by %s (gofer_version)%s; the role does not write '
+                              'it.' % (path, schema['name'], ', only Gofer %s reads it' % info['version']
+                                       if info.get('kind') == 'later' else ''))
+            continue
+        close = difflib.get_close_matches(path, sorted(every), n=1, cutoff=0.75)
+        errors.append('gofer_config_overrides: %s is not a key of the Gofer config, so it would have no effect.%s'
+                      % (path, ' Did you mean %s?' % close[0] if close else ''))
+    return errors
+
+
+def config_overrides(overrides):
+    """gofer_config_overrides, a config in the shape of the TOML file, as {dotted key: value}."""
+    if not isinstance(overrides, dict):
+        raise AnsibleFilterError('gofer_config_overrides: %s is not a mapping; write it in the shape of the config, '
+                                 'such as {api: {log_level: warn}}.' % _shown(overrides))
+    flat, stack = {}, [('', overrides)]
+    while stack:
+        prefix, node = stack.pop()
+        for name, value in node.items():
+            if isinstance(value, dict) and value:
+                stack.append((prefix + str(name) + '.', value))
+            else:
+                flat[prefix + str(name)] = value
+    return flat
+
+
 class FilterModule(object):
     def filters(self):
         return {'toml_value': toml_value, 'seconds': seconds, 'as_bool': as_bool, 'as_int': as_int,
                 'unknown_variables': unknown_variables, 'schema_keys': schema_keys,
-                'version_variables': version_variables}
+                'version_variables': version_variables, 'config_overrides': config_overrides}

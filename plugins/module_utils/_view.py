@@ -106,3 +106,24 @@ def masked_lines(config, extra_secrets=(), other=None):
                 lines.append('%s = %s' % (path, text))
     walk(config, '')
     return ''.join(line + '\n' for line in lines)
+
+
+def masked_tree(config, extra_secrets=()):
+    """A copy of a parsed config to show as data: every secret value masked, dates and times as strings."""
+    extra = sorted((s for s in extra_secrets if s), key=len, reverse=True)
+
+    def copy(node, path):
+        if isinstance(node, dict):
+            return {name: copy(value, path + '.' + name if path else name) for name, value in node.items()}
+        if isinstance(node, list):
+            return [copy(value, path) for value in node]
+        if is_secret(path, node):
+            return MASK
+        if isinstance(node, str):
+            for secret in extra:
+                node = node.replace(secret, MASK)
+            return node
+        if isinstance(node, (bool, int, float)) or node is None:
+            return node
+        return str(node)  # TOML dates and times
+    return copy(config, '')
