@@ -359,8 +359,8 @@ def render_template():
                 fallback = '(%s if %s is not none else %s)' % (var_name(old[0]), var_name(old[0]), fallback)
             value = "(%s if %s is not none else %s if '%s' in __gofer_over else %s)" % (name, name, over, path, fallback)
         else:
-            value = "(%s if '%s' in __gofer_over and %s == %s else %s)" % (over, path, name,
-                                                                        jinja_literal(option['default']), name)
+            value = "(%s if '%s' in __gofer_over and %s == %s else %s)" % (
+                over, path, name, jinja_literal(option['default']), name)
         label = name if 'required' in option else '%s (or gofer_config_overrides %s)' % (name, path)
         if spec['unit'] == 'seconds':
             value = value + ' | gofer.gofer.seconds'
@@ -412,9 +412,16 @@ def render_docs():
              '- Tags: `gofer_install` (account and binary), `gofer_config` (the config only), `gofer_service` (the',
              '  unit, the start and the probe; it converges the config too, because the unit is writable only where',
              '  the config keeps data). The preflight runs with every tag.',
-             '- A config change notifies the topic `gofer config changed`. With the whole role, the service tasks',
-             '  restart Gofer, wait for it and roll a failed upgrade back; with `tasks_from: config`, the role\'s',
-             '  handler restarts `gofer.service` and waits for the probe. A wrapper role can listen to the topic too.',
+             '- Entry points (`tasks_from`): `main`, `config` (the config only), `install` (account, config and',
+             '  binary) and `service` (config, unit, start and probe); each has its argument spec and runs the preflight.',
+             '- A config change notifies the role\'s handler by its role-qualified name,',
+             '  `gofer.gofer.server : Restart gofer.service and wait for it`, and the topic `gofer config changed`, which',
+             '  a wrapper\'s handlers can listen to. With the whole role, the service tasks restart Gofer, wait for it and',
+             '  roll a failed upgrade back; with `tasks_from: config`, the handler restarts `gofer.service` and waits for',
+             '  the probe.',
+             '- Every entry point publishes `gofer_server_result` (what changed, the findings, the releases), check mode',
+             '  too, and no other fact. `gofer_config_overrides` layers site defaults under the explicit variables. See',
+             '  [wrapper-roles.md](wrapper-roles.md) for both, with a worked example.',
              '- Releases: the template writes the keys of the release in `gofer_version` only. A variable set for a key',
              '  that release does not read (`gofer_object_store_sqlite_path` for 0.9) fails the preflight, naming the',
              '  release that reads it. Variables whose default is `null` take the selected release\'s own default. A',

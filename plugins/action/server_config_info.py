@@ -37,6 +37,7 @@ class ActionModule(ActionBase):
         _validation, args = self.validate_argument_spec(argument_spec=dict(
             dest=dict(type='path', default='/etc/gofer/gofer_web.toml'),
             gofer_version=dict(type='str', default=_schema.DEFAULT_VERSION),
+            allow_insecure=dict(type='bool', default=False),
             secret_values=dict(type='list', elements='str', default=[], no_log=True),
         ))
         try:
@@ -66,7 +67,7 @@ class ActionModule(ActionBase):
                                    'message': 'dest: %s nests tables too deep for a Gofer config.' % args['dest']}]
             return result
         secrets = [v for v in args['secret_values'] if v] + _view.secret_strings(config)
-        findings = _validate.validate(config, version=args['gofer_version'])
+        findings = _validate.validate(config, version=args['gofer_version'], allow_insecure=args['allow_insecure'])
         result['findings'] = [dict(f.as_dict(), message=self.mask(f.message, secrets)) for f in findings]
         result['valid'] = not _validate.errors(findings)
         result['config'] = _view.masked_tree(config, secrets)

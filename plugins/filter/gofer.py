@@ -135,8 +135,11 @@ def version_variables(values, version):
 PUBLISHED = ('gofer_server_result',)
 
 
-def unknown_variables(names):
-    """One message per gofer_* name the role gofer.gofer.server does not know, with a did-you-mean."""
+def unknown_variables(names, mode='error'):
+    """One message per gofer_* name the role gofer.gofer.server does not know, with a did-you-mean.
+
+    With mode 'warn' the messages are printed as warnings instead, and none is returned.
+    """
     known = _known_variables()
     messages = []
     for name in sorted(set(names) - set(known) - set(PUBLISHED)):
@@ -145,6 +148,10 @@ def unknown_variables(names):
         if close:
             hint = ' Did you mean %s%s?' % (close[0], ' (it sets %s)' % known[close[0]] if known[close[0]] else '')
         messages.append('%s is not a variable of the role gofer.gofer.server, so it has no effect.%s' % (name, hint))
+    if mode == 'warn':
+        for message in messages:
+            Display().warning(message)
+        return []
     return messages
 
 

@@ -35,6 +35,12 @@ options:
         takes it (V(0.7), V(0.9.1), V(latest), ...).
     type: str
     default: '0.7'
+  allow_insecure:
+    description:
+      - Report insecure development settings (C(bypass_auth), C(use_included_certs), C(server.use_tls)) as warnings
+        instead of errors, as O(gofer.gofer.server_config#module:allow_insecure) does when it places a config.
+    type: bool
+    default: false
   secret_values:
     description:
       - More values to mask wherever they appear in the result.
@@ -195,6 +201,7 @@ def main():
         argument_spec=dict(
             dest=dict(type='path', default='/etc/gofer/gofer_web.toml'),
             gofer_version=dict(type='str', default='0.7'),
+            allow_insecure=dict(type='bool', default=False),  # used on the controller
             secret_values=dict(type='list', elements='str', default=[], no_log=True),
             _paths=dict(type='list', elements='str'),
         ),

@@ -5,8 +5,9 @@
 """Compare a placed gofer_web.toml with what the role's variables say it should hold.
 
 stdin: {"toml": <placed text>, "vars": {gofer_*: value}}; argv[1]: the collection root.
-Every schema key is looked up in the host's vars, then in the role defaults; durations are
-converted to seconds; optional keys left unset must be absent. Exit 1 and list the differences.
+Every key of the release in gofer_version is looked up in the host's vars, then in the role defaults; a null
+role default means the release's own default; durations are converted to seconds; optional keys left unset
+must be absent. Exit 1 and list the differences.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def main():
         for part in path.split('.'):
             node = node.get(part, KeyError) if isinstance(node, dict) else KeyError
         expected = values.get('gofer_' + path.replace('.', '_'))
+        if expected is None and not spec['optional']:
+            expected = spec['default']
         if expected is not None and spec['unit'] == 'seconds':
             expected = duration.parse_duration(expected)
         if expected is None:
@@ -51,7 +54,7 @@ def main():
     if problems:
         print('\n'.join(problems))
         return 1
-    print('%d keys match' % len(schema.schema_for('0.7')['keys']))
+    print('%d keys match' % len(schema.schema_for(values.get('gofer_version') or '0.7')['keys']))
     return 0
 
 

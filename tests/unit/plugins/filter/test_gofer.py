@@ -112,3 +112,62 @@ def test_unknown_variables_name_the_typo_and_the_closest_known_name():
         'gofer_api_log_level (it sets api.log_level)?',
         'gofer_site_thing is not a variable of the role gofer.gofer.server, so it has no effect.',
     ]
+
+
+def test_the_published_result_is_not_an_unknown_variable():
+    assert FILTERS['unknown_variables'](['gofer_server_result', 'gofer_config_overrides']) == []
+
+
+# -- releases and layers (#12, #13) ---------------------------------------------------------------------------
+
+def test_schema_keys_follow_the_release():
+    assert 'object_store.sqlite.path' in FILTERS['schema_keys']('0.7.3')
+    assert 'object_store.sqlite.path' not in FILTERS['schema_keys']('0.9.1')
+    assert FILTERS['schema_keys']('latest')['object_store.run_object_expiry'] == 2
+    assert FILTERS['schema_keys'](None) == FILTERS['schema_keys']('0.7')
+    with pytest.raises(AnsibleFilterError, match='gofer_version: Gofer version "0.5" is not supported'):
+        FILTERS['schema_keys']('0.5')
+
+
+def test_config_overrides_flatten_and_refuse_what_is_not_a_mapping():
+    flat = FILTERS['config_overrides']({'api': {'log_level': 'warn'}, 'scheduler': {'docker': {'prune': False}}})
+    assert flat == {'api.log_level': 'warn', 'scheduler.docker.prune': False}
+    with pytest.raises(AnsibleFilterError, match='gofer_config_overrides: .* is not a mapping'):
+        FILTERS['config_overrides'](['api'])
+
+
+def test_version_variables_carry_a_renamed_key_and_refuse_two_values(monkeypatch):
+    seen = []
+    monkeypatch.setattr('ansible.utils.display.Display.deprecated', lambda self, msg, **kw: seen.append(msg))
+    version_variables = FILTERS['version_variables']
+    assert version_variables({'gofer_api_run_parallelism_limit': 150}, 'latest') == []
+    assert 'renamed to api.pipeline_run_concurrency_limit' in seen[0]
+    assert 'Rename the variable to gofer_api_pipeline_run_concurrency_limit' in seen[0]
+    errors = version_variables({'gofer_api_run_parallelism_limit': 150,
+                                'gofer_api_pipeline_run_concurrency_limit': 90}, 'latest')
+    assert errors and 'are both set, to different values' in errors[0]
+    assert version_variables({}, '0.6') == ['gofer_version: Gofer version "0.6" is not supported; give a release line '
+                                            '(0.7, 0.8, 0.9, latest) or a release of one, such as "0.9.1".']
+
+
+def test_version_variables_warn_about_keys_the_release_does_not_read(monkeypatch):
+    seen = []
+    monkeypatch.setattr('ansible.utils.display.Display.warning', lambda self, msg, **kw: seen.append(msg))
+    version_variables = FILTERS['version_variables']
+    assert version_variables({'gofer_object_store_sqlite_path': '/srv/o.db'}, '0.9.1') == []
+    assert 'gofer_object_store_sqlite_path sets object_store.sqlite.path, which Gofer v0.9 (gofer_version) does not ' \
+           'read' in seen[0]
+    seen.clear()
+    assert version_variables({'gofer_object_store_sqlite_path': '/var/lib/gofer/objects.db'}, '0.9.1') == []
+    assert seen == [], 'the role default is no sign of a user setting'
+
+
+def test_overrides_with_a_key_no_release_reads_are_an_error_with_the_closest_key(monkeypatch):
+    seen = []
+    monkeypatch.setattr('ansible.utils.display.Display.warning', lambda self, msg, **kw: seen.append(msg))
+    errors = FILTERS['version_variables']({'gofer_config_overrides': {'api': {'log_levl': 'x'}}}, '0.9.1')
+    assert errors == ['gofer_config_overrides: api.log_levl is not a key of the Gofer config, so it would have no '
+                      'effect. Did you mean api.log_level?']
+    assert FILTERS['version_variables']({'gofer_config_overrides': {'object_store': {'sqlite': {'path': '/x'}}}},
+                                        '0.9.1') == []
+    assert 'object_store.sqlite.path is not read by Gofer v0.9' in seen[0]
