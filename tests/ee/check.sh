@@ -8,7 +8,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin/ansible-galaxy" collection build --output-path "$work" "$root" >/dev/null
 cp "$work"/gofer-gofer-*.tar.gz "$work/gofer-gofer.tar.gz"
-"$bin/ansible-galaxy" collection install -p "$work/collections" "$work/gofer-gofer.tar.gz" >/dev/null 2>&1
+# --force: a gofer.gofer of the same version elsewhere on the configured paths would make install a no-op.
+"$bin/ansible-galaxy" collection install --force -p "$work/collections" "$work/gofer-gofer.tar.gz" >/dev/null 2>&1
 "$bin/ansible-builder" introspect "$work/collections" > "$work/introspect.txt"
 grep -q "cryptography>=41  # from collection gofer.gofer" "$work/introspect.txt" \
   || { cat "$work/introspect.txt"; echo "introspect did not report the collection's Python requirements"; exit 1; }
