@@ -16,6 +16,17 @@ if run --tags gofer_install; then tail -30 "$work/run.log"; echo "--tags gofer_i
 grep -q 'copy the binary from the controller' "$work/run.log" || { tail -30 "$work/run.log"; exit 1; }
 [ -f "$work/etc/gofer_web.toml" ] || { echo "--tags gofer_install did not place the config first"; exit 1; }
 
+# --skip-tags gofer_install leaves the binary out but still places the config.
+rm -f "$work/etc/gofer_web.toml"
+run --skip-tags gofer_install || { tail -30 "$work/run.log"; echo "--skip-tags gofer_install failed"; exit 1; }
+[ -f "$work/etc/gofer_web.toml" ] || { echo "--skip-tags gofer_install did not place the config"; exit 1; }
+! grep -q 'copy the binary from the controller' "$work/run.log" || { echo "--skip-tags gofer_install installed"; exit 1; }
+
+# A tag of another role runs none of the parts (the preflight still runs).
+rm -f "$work/etc/gofer_web.toml"
+run --tags some_other_role || { tail -30 "$work/run.log"; echo "--tags some_other_role failed"; exit 1; }
+[ ! -e "$work/etc/gofer_web.toml" ] || { echo "--tags some_other_role placed the config"; exit 1; }
+
 if run -e gofer_api_log_levl=debug --tags gofer_config; then echo "a misspelled -e variable was accepted"; exit 1; fi
 grep -q 'gofer_api_log_levl is not a variable of the role gofer.gofer.server' "$work/run.log" || { tail -20 "$work/run.log"; exit 1; }
 run -e gofer_api_log_levl=debug -e gofer_unknown_variables=ignore --tags gofer_config \
