@@ -14,6 +14,7 @@ found = json.loads(subprocess.run(["ansible-galaxy", "collection", "list", "gofe
 print(next(iter(found)) + "/gofer/gofer")')
 export ANSIBLE_COLLECTIONS_PATH="$root/tests/wrapper:${ANSIBLE_COLLECTIONS_PATH:-}"
 run() { ansible-playbook -i ../../inventory -e "work=$work" playbook.yml "$@" > "$log" 2>&1; }
+run_include() { ansible-playbook -i ../../inventory -e "work=$work" include.yml "$@" > "$log" 2>&1; }
 fail() { tail -40 "$log"; echo "FAILED: $*"; exit 1; }
 
 run || fail "the wrapper roles did not converge"
@@ -50,4 +51,17 @@ python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["result"]; assert 
 if run -e '{"gofer_config_overrides": {"api": {"log_levl": "warn"}}}'; then fail "a misspelled override passed"; fi
 grep -q 'gofer_config_overrides: api.log_levl is not a key of the Gofer config, so it would have no effect. Did you mean api.log_level?' "$log" \
   || fail "no error for the misspelled override"
+# Every entry point runs the preflight and checks its own argument spec.
+if run_include -e entry=config -e gofer_health_timeout=0; then fail "tasks_from: config skipped the preflight"; fi
+grep -q 'gofer_health_timeout must be at least 1 second' "$log" || fail "no preflight error from tasks_from: config"
+if run_include -e entry=install -e gofer_state=bogus; then fail "tasks_from: install skipped its argument spec"; fi
+grep -q "Validating arguments against arg spec 'install'" "$log" || fail "no argument spec for tasks_from: install"
+grep -q 'value of gofer_state must be one of: present, absent, got: bogus' "$log" || fail "no argument error"
+if run_include -e entry=service -e gofer_state=bogus; then fail "tasks_from: service skipped its argument spec"; fi
+grep -q "Validating arguments against arg spec 'service'" "$log" || fail "no argument spec for tasks_from: service"
+# tasks_from: config places the config and publishes the result, as the whole role does.
+rm -rf "$work/include"
+run_include -e entry=config || fail "tasks_from: config failed"
+python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["result"]; assert r["config_changed"] is True, r' \
+  "$work/include/result.json" || fail "tasks_from: config published no result"
 echo "wrapper roles behave"
