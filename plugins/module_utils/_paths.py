@@ -24,8 +24,8 @@ def data_dirs(effective):
     """{directory: [keys]} the service account must be able to write: each sqlite file's directory, the task logs
     directory and, from v0.9, the object store directory (ground truth §2.4)."""
     dirs = {}
-    files = {item['key'] for item in sqlite_files(effective)}
-    for key in sorted(files) + [k for k in DIRECTORY_KEYS if k in effective]:
+    files = [item['key'] for item in sqlite_files(effective)]
+    for key in files + [k for k in DIRECTORY_KEYS if k in effective]:
         path = posixpath.normpath(effective[key])
         path = posixpath.dirname(path) if key in files else path
         if path != '/':

@@ -67,7 +67,7 @@ def test_a_placed_config_is_parsed_validated_and_masked():
     assert result['config']['secret_store']['sqlite'] == {'path': '/var/lib/gofer/secrets.db', 'encryption_key': '********'}
     assert KEY not in json.dumps(result) and '_gofer_config_text' not in result
     paths = {item['path']: item['keys'] for item in result['paths']}
-    assert paths['/var/lib/gofer'] == ['secret_store.sqlite.path', 'server.storage_path']
+    assert paths['/var/lib/gofer'] == ['server.storage_path', 'secret_store.sqlite.path']
     assert paths['/var/lib/gofer/objects'] == ['object_store.filesystem.path']
     assert paths['/var/lib/gofer/gofer.db'] == ['server.storage_path']
     assert executed.call_count == 2
