@@ -61,9 +61,31 @@ UNIT_GROUPS = [
      'path that is or becomes a directory',
      ('test_empty_log_level', 'test_port_zero', 'test_the_fix_for_a_bad_address',
       'test_a_sqlite_path_that_this_config_makes', 'test_sqlite_paths_that_cannot')),
+    ('Releases: each change of Gofer\'s config between v0.7.3 and its latest code (ground truth §5.2, §5.3) is detected '
+     'in the direction it matters, Gofer\'s own default file of each release matches its schema, and ansible-doc lists '
+     'every release line',
+     ('test_a_clean_config_of_each_release', 'test_releases_and_lines', 'test_unknown_versions',
+      'test_each_schema_matches', 'test_encryption_key_length_check', 'test_ignore_pipeline_run_events',
+      'test_keys_removed_at', 'test_settings_honoured', 'test_hash_in_a_sqlite_path', 'test_object_store_engine',
+      'test_v0_9_pulls', 'test_run_parallelism_limit', 'test_global_run_concurrency', 'test_run_object_expiry',
+      'test_database_rewrites_between', 'test_migration_', 'test_never_read_names', 'test_tls_bugs_are_the_same',
+      'test_an_unrecorded_release', 'test_ansible_doc_lists')),
+    ('The main database across releases: a change of release across a schema rewrite is refused while the database '
+     'exists (check mode too) and changes nothing; an accepted reset moves it and its journal files aside, never '
+     'deletes them, and keeps the secret store; the release is recorded beside the config',
+     ('test_a_release_change_across', 'test_a_release_change_without', 'test_no_database_no_refusal',
+      'test_an_accepted_reset', 'test_the_release_is_recorded', 'test_a_record_from_before',
+      'test_the_old_config_goes_to_the_controller')),
+    ('server_config_info: reads without following a link and changes nothing; parses, validates and masks on the '
+     'controller',
+     ('test_reads_the_config_and_its_file', 'test_a_link_is_described', 'test_paths_are_described',
+      'test_a_placed_config_is_parsed', 'test_the_same_config_read_for_another', 'test_a_missing_config_is',
+      'test_text_that_is_not_toml', 'test_secret_values_are_masked', 'test_an_unsupported_release_fails')),
 ]
+# The properties run once per release: one of each schema.
+RELEASES = ['0.7.3', '0.8.2', '0.8.4', '0.9.1', 'latest']
 PROPERTIES = [
-    ('round_trip', 'Random host vars (every key; strings of any Unicode incl. quotes, backslashes, newlines, control '
+    ('round_trip', 'Random host vars (every key of every release; strings of any Unicode incl. quotes, backslashes, newlines, control '
                    'characters) rendered by the role template parse back to the same values'),
     ('no_crash', 'Random parsed TOML (nested tables, arrays, floats, NaN, huge integers, datetimes) gives findings, '
                  'never an exception'),
@@ -89,7 +111,8 @@ def load(records):
 
 def render(data, tests):
     missing = [name for name in ('bad_input', 'secrets_output', 'check_first') if name not in data]
-    missing += ['property-' + name for name, _text in PROPERTIES if 'property-' + name not in data]
+    missing += ['property-%s-%s' % (name, release) for name, _text in PROPERTIES for release in RELEASES
+                if 'property-%s-%s' % (name, release) not in data]
     if missing or not tests:
         raise SystemExit('records missing from this run: %s' % (', '.join(missing) or 'junit XML'))
     lines = ['# Reliability and security: what was tried, and what held', '',
@@ -125,17 +148,18 @@ def render(data, tests):
               'nothing) or holds no masked diff.', '',
               'The config is placed `0640 root:<service group>`, the private key `0600 <service user>`: checked in the',
               'same run.', '', '## Property-based tests (hypothesis)', '',
+              'Each property runs for one release of each schema: %s.' % ', '.join(RELEASES), '',
               '| property | examples | held |', '|---|---:|---:|']
     for name, text in PROPERTIES:
-        record = data['property-' + name]
-        lines.append('| %s | %d | %d |' % (text, record['examples'], record['examples']))
+        examples = sum(data['property-%s-%s' % (name, release)]['examples'] for release in RELEASES)
+        lines.append('| %s | %d | %d |' % (text, examples, examples))
     lines += ['', '## Guarantees tested one by one', '', '| guarantee | tests | passed |', '|---|---:|---:|']
     for text, prefixes in UNIT_GROUPS:
         names = [n for n in tests if n.startswith(prefixes)]
         lines.append('| %s | %d | %d |' % (text, len(names), sum(1 for n in names if tests[n])))
     check = data['check_first']
-    lines += ['| Check mode on a fresh Debian bullseye container (molecule `check-first`) reports exactly the paths '
-              'the real run then creates and changes | 1 | %d |' % (1 if check['same'] else 0), '',
+    lines += ['| Check mode on a fresh Debian bullseye container (molecule `check-first`) reports exactly the paths, '
+              'findings and diffs of the real run | 1 | %d |' % (1 if check['same'] else 0), '',
               '## Reproduce', '', '```sh', 'make test          # runs every suite above and leaves the records',
               'make reliability   # rewrites this page from them', '```', '']
     return '\n'.join(lines)
