@@ -190,7 +190,7 @@ def main():
     try:
         for count in args.hosts:
             result = {'hosts': count}
-            for role in ('gofer.gofer.server', 'gofer_baseline'):
+            for role in ('gofer.gofer.server', 'gofer_baseline', 'gofer_floor'):
                 names = start_hosts(count)
                 inventory, vars_path = write_inventory(work, names, tls, collection_root)
                 first = converge(work, inventory, vars_path, role, env)
@@ -208,18 +208,18 @@ def main():
 
 
 def report(rows, median_ms, p99_ms, args):
-    ours, base = 'gofer.gofer.server', 'gofer_baseline'
-    lines = ['| hosts | run | wall s: ours | wall s: baseline | wall: ours/baseline | module execs/host: ours '
-             '| module execs/host: baseline | controller peak MB: ours | controller peak MB: baseline '
-             '| changed hosts-tasks: ours / baseline |',
-             '|---:|---|---:|---:|---:|---:|---:|---:|---:|---|']
+    ours, base, floor = 'gofer.gofer.server', 'gofer_baseline', 'gofer_floor'
+    lines = ['| hosts | run | wall s: ours | wall s: baseline | wall: ours/baseline | wall s: floor '
+             '| wall: floor/baseline | module execs/host: ours | module execs/host: baseline '
+             '| controller peak MB: ours | controller peak MB: baseline | changed hosts-tasks: ours / baseline |',
+             '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
     for row in rows:
         for run in ('first', 'rerun'):
-            a, b = row[ours][run], row[base][run]
-            lines.append('| %d | %s | %.2f | %.2f | **%.2f** | %.1f | %.1f | %.0f | %.0f | %d / %d |'
+            a, b, f = row[ours][run], row[base][run], row[floor][run]
+            lines.append('| %d | %s | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.1f | %.1f | %.0f | %.0f | %d / %d |'
                          % (row['hosts'], 'first converge' if run == 'first' else 'no-change re-run', a['wall'],
-                            b['wall'], a['wall'] / b['wall'], a['execs_per_host'], b['execs_per_host'],
-                            a['peak_mb'], b['peak_mb'], a['changed'], b['changed']))
+                            b['wall'], a['wall'] / b['wall'], f['wall'], f['wall'] / b['wall'], a['execs_per_host'],
+                            b['execs_per_host'], a['peak_mb'], b['peak_mb'], a['changed'], b['changed']))
     summary = ['', 'Modules per host, re-run: ours %s; baseline %s.'
                % (', '.join(rows[-1][ours]['rerun']['modules']), ', '.join(rows[-1][base]['rerun']['modules'])),
                'Controller peak memory is the largest sum of resident memory of ansible-playbook and all its '
@@ -243,7 +243,12 @@ What it costs to converge a fleet of Gofer hosts with `gofer.gofer.server`, agai
 (`benchmarks/roles/gofer_baseline`) that places the same files the usual way: `ansible.builtin.template` for the
 TOML, `ansible.builtin.file` per directory, `ansible.builtin.copy` per certificate and key. The baseline validates
 nothing; the collection validates the whole config on the controller and places everything in one module
-execution per host.
+execution per host. The floor (`benchmarks/roles/gofer_floor`) is a play that runs one `ansible.builtin.ping` per
+host and nothing else: no role that places a file in one module execution can cost less, so where floor/baseline
+is above a target ratio, no role can meet it there.
+
+The role under test runs with `gofer_install` and `gofer_manage_service` off (these hosts have no systemd): the
+config, its directories and the TLS files, as the baseline places them.
 
 Hosts are fresh Debian bookworm containers reached with the `community.docker.docker` connection, forks = {forks},
 no fact gathering, the Python interpreter set. Module executions are counted by `benchmarks/callback_plugins/
