@@ -12,7 +12,11 @@ Prints a table of figures; not a pass/fail test. For each N, for each role, on f
 and the ours/baseline ratio from the same run. Also the controller-side time to parse and
 validate a full config (median of 1000).
 
+Then the module executions per host of a no-change re-run with install and service on: one Debian bookworm
+container with systemd, the tests' stand-in for the Gofer binary (tests/standin, not Gofer).
+
     python benchmarks/run.py [--hosts 1 5 20] [--markdown docs/performance.md]
+    python benchmarks/run.py --service-only --markdown docs/performance.md   (only that figure, in place)
 """
 
 from __future__ import annotations
@@ -172,7 +176,21 @@ def main():
     parser.add_argument('--forks', type=int, default=5)
     parser.add_argument('--collections', required=True, help='path holding ansible_collections/gofer/gofer')
     parser.add_argument('--markdown', help='also write the results page here')
+    parser.add_argument('--service-only', action='store_true',
+                        help='measure only the re-run with install and service on, and update that section in place')
     args = parser.parse_args()
+    if args.service_only:
+        section = service_section(service_execs(args.collections))
+        print(section)
+        if args.markdown:
+            with open(args.markdown) as f:
+                page = f.read()
+            if SERVICE_BEGIN not in page:  # a page written before the section existed
+                page = page.replace('## Reproduce', SERVICE_BEGIN + SERVICE_END + '\n\n## Reproduce')
+            start, end = page.index(SERVICE_BEGIN), page.index(SERVICE_END) + len(SERVICE_END)
+            with open(args.markdown, 'w') as f:
+                f.write(page[:start] + section + page[end:])
+        return
 
     work = tempfile.mkdtemp(prefix='gofer-bench-')
     tls = os.path.join(work, 'tls')
@@ -204,7 +222,59 @@ def main():
         stop_hosts()
         shutil.rmtree(work, ignore_errors=True)
     median_ms, p99_ms = validate_timing(args.collections)
+    args.service = service_section(service_execs(args.collections))
     report(rows, median_ms, p99_ms, args)
+
+
+SERVICE_HOST = 'gofer-bench-service'
+SERVICE_BEGIN, SERVICE_END = '<!-- service: begin -->', '<!-- service: end -->'
+
+
+def service_execs(collections):
+    """Module executions per host of a no-change re-run with install and service on (systemd, the stand-in)."""
+    work = tempfile.mkdtemp(prefix='gofer-bench-service-')
+    subprocess.run(['docker', 'rm', '-f', SERVICE_HOST], capture_output=True)
+    sh('docker', 'run', '-d', '--name', SERVICE_HOST, '--tmpfs', '/run', '--tmpfs', '/run/lock', '-v',
+       '/sys/fs/cgroup:/sys/fs/cgroup:ro', '-v', '/var/run/docker.sock:/var/run/docker.sock', '--cap-add', 'SYS_ADMIN',
+       'gofer-test/debian:bookworm-systemd', '/sbin/init')
+    try:
+        inventory = os.path.join(work, 'inventory.json')
+        with open(inventory, 'w') as f:
+            json.dump({'all': {'hosts': {SERVICE_HOST: {
+                'ansible_connection': 'community.docker.docker', 'ansible_python_interpreter': '/usr/bin/python3',
+                'standins': os.path.join(work, 'standins'), 'gofer_create_user': True,
+                'gofer_secret_store_sqlite_encryption_key': KEY, 'gofer_server_bind_address': '0.0.0.0:8080',
+                'gofer_extension_images_pull': False, 'gofer_health_timeout': 10}}}}, f)
+        playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, MOLECULE_EPHEMERAL_DIRECTORY=work,
+                   ANSIBLE_HOST_KEY_CHECKING='false', ANSIBLE_NOCOLOR='1', ANSIBLE_DEPRECATION_WARNINGS='false')
+        # The service scenario's prepare: the stand-in binaries, the image tags, a docker group.
+        sh(playbook, '-i', inventory, os.path.join(ROOT, 'extensions', 'molecule', 'service', 'prepare.yml'), env=env)
+        sh(playbook, '-i', inventory, os.path.join(HERE, 'service', 'converge.yml'), env=env)
+        counts = os.path.join(work, 'counts')
+        env.update(ANSIBLE_CALLBACKS_ENABLED='count_modules', ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
+                   GOFER_BENCH_COUNTS=counts)
+        out = sh(playbook, '-i', inventory, os.path.join(HERE, 'service', 'converge.yml'), env=env).stdout
+        changed = sum(int(line.split('changed=')[1].split()[0]) for line in out.splitlines() if ' : ok=' in line)
+        with open(counts + '.json') as f:
+            per_module = json.load(f)[SERVICE_HOST]
+        return {'execs': sum(per_module.values()), 'modules': per_module, 'changed': changed}
+    finally:
+        subprocess.run(['docker', 'rm', '-f', SERVICE_HOST], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def service_section(figure):
+    modules = ', '.join('%s %d' % (name, count) for name, count in sorted(figure['modules'].items()))
+    return '\n'.join([
+        SERVICE_BEGIN,
+        '## Install and service on',
+        '',
+        'A no-change re-run of the whole role with `gofer_install`, `gofer_manage_service` and `gofer_create_user` on, '
+        'on one Debian bookworm container with systemd as PID 1 and the tests\' stand-in for the Gofer 0.7.3 binary '
+        '(`tests/standin`, not Gofer): **%d module executions** on the host, %d changed (%s).'
+        % (figure['execs'], figure['changed'], modules),
+        SERVICE_END])
 
 
 def report(rows, median_ms, p99_ms, args):
@@ -232,7 +302,7 @@ def report(rows, median_ms, p99_ms, args):
     print(table)
     if args.markdown:
         with open(args.markdown, 'w') as f:
-            f.write(PAGE.format(machine=machine(), forks=args.forks, table=table))
+            f.write(PAGE.format(machine=machine(), forks=args.forks, table=table, service=args.service))
 
 
 PAGE = '''# Performance
@@ -258,10 +328,14 @@ Machine: {machine}.
 
 {table}
 
+{service}
+
 ## Reproduce
 
 ```sh
 make bench
+# only the re-run with install and service on, updated in place:
+.venv/bin/python benchmarks/run.py --service-only --collections .cache/collections --markdown docs/performance.md
 ```
 '''
 
