@@ -116,6 +116,10 @@ class ActionModule(ActionBase):
         old = self.parse_quietly(before)
         if old is None:
             return []
+        try:
+            _schema.release_of(previous)
+        except (ValueError, TypeError):
+            previous = None  # recorded by a collection that knows releases this one does not: guess from the config
         return _migrate.findings(old, previous, plan['config'], new_version)
 
     def old_key_verdict(self, text, key):

@@ -634,7 +634,9 @@ class Placer(object):
         moved = '%s.before-%s.%s' % (db, version, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()))
         self.database_reset = {'database': db, 'moved_to': moved, 'crossed': crossed}
         self.warn('server.storage_path', '%s Reset as accepted: moved to %s.' % (why, moved))
-        for suffix in ('', '-wal', '-shm', '-journal'):
+        # The journal files first, the database last: a run killed in between never leaves the old database's
+        # journal beside the new database Gofer creates (sqlite would replay it into that one).
+        for suffix in ('-wal', '-shm', '-journal', ''):
             if os.path.lexists(db + suffix):
                 if not self.check:
                     os.rename(db + suffix, moved + suffix)

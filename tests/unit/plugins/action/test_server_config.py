@@ -456,3 +456,11 @@ def test_no_migration_steps_for_the_same_release(tmp_path):
     placed = {'config_changed': True, 'previous_version': '0.9.1', '_gofer_config_texts': {'before': GOOD}}
     result, _executed = run({'content': V0_9, 'gofer_version': '0.9.1'}, tmp_path, module_result=placed)
     assert not [f for f in result['findings'] if f['key'] == 'object_store.engine']
+
+
+def test_a_recorded_release_this_collection_does_not_know_is_guessed_not_a_crash(tmp_path):
+    placed = {'config_changed': True, 'previous_version': '0.10.0', '_gofer_config_texts': {'before': GOOD}}
+    result, _executed = run({'content': V0_9, 'gofer_version': '0.9.1'}, tmp_path, module_result=placed)
+    assert 'failed' not in result
+    engine = [f for f in result['findings'] if f['key'] == 'object_store.engine']
+    assert engine and 'its release is not recorded' in engine[0]['message']

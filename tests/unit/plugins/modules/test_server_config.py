@@ -612,3 +612,20 @@ def test_the_old_config_goes_to_the_controller_only_when_the_release_changes(tar
     moved, out = run(capsys, versioned(target, '0.8.4', content=config_text(target) + '# for 0.8.4\n'))
     assert moved['_gofer_config_texts']['before'] == changed_content.replace(KEY, '********')
     assert KEY not in out
+
+
+def test_a_reset_killed_before_the_database_moved_leaves_no_old_journal_beside_it(target, capsys, monkeypatch):
+    with_database(target, '0.7.3')
+    db = str(target / 'data' / 'gofer.db')
+    real_rename = os.rename
+
+    def killed_at_the_database(src, dst):
+        if src == db:
+            raise KeyboardInterrupt('killed')
+        return real_rename(src, dst)
+    monkeypatch.setattr(server_config.os, 'rename', killed_at_the_database)
+    with pytest.raises(KeyboardInterrupt):
+        run(capsys, versioned(target, '0.9.1', accept_database_reset=True, content=config_text(target) + '# v0.9\n'))
+    assert not (target / 'data' / 'gofer.db-wal').exists(), 'the journal moved first'
+    assert (target / 'data' / 'gofer.db').exists(), 'the database is still there, so the next run refuses again'
+    assert json.loads(record_of(target).read_text())['gofer_version'] == '0.7.3'
