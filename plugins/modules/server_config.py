@@ -469,7 +469,8 @@ class Placer(object):
         self.config_texts = None
         self.backup_file = None
         self.key_known = None      # True/False once the guard compared the key; None: nothing to compare
-        self.previous_version = None  # the release recorded for the config on the host, read under the lock
+        self.record = None            # the module's record beside the config, read under the lock
+        self.previous_version = None  # the release it names
         self.database_reset = None
         self.user = self.lookup(pwd.getpwnam, self.params['service_user'])
         self.group = self.lookup(grp.getgrnam, self.params['service_group'])
@@ -584,7 +585,7 @@ class Placer(object):
             return
         dest = self.params['dest']
         record_path = _keyguard.record_path(dest)
-        record = _keyguard.read(record_path)
+        record = self.record
         config_sha = _keyguard.file_sha256(dest)
         same, against = None, None
         if record is not None and record['config_sha256'] == config_sha and record['db'] == db:
@@ -651,7 +652,7 @@ class Placer(object):
         dest = self.params['dest']
         path = _keyguard.record_path(dest)
         db = os.path.realpath(guard['db'])
-        record = _keyguard.read(path)
+        record = self.record
         config_sha = _keyguard.file_sha256(dest)
         version = self.params['gofer_version']
         if (record is not None and not config_changed and record['config_sha256'] == config_sha
@@ -886,8 +887,10 @@ class Placer(object):
         dest = self.params['dest']
         for path in [dest, _keyguard.record_path(dest)] + [item['path'] for item in self.params['_tls_files'] or []]:
             self.sweep(path)
-        record = _keyguard.read(_keyguard.record_path(dest))
-        self.previous_version = record[_keyguard.VERSION_FIELD] if record else None
+        # Read once, under the lock: the release it names, the key guard and the record's refresh all use it (only
+        # key_record writes it, last).
+        self.record = _keyguard.read(_keyguard.record_path(dest))
+        self.previous_version = self.record[_keyguard.VERSION_FIELD] if self.record else None
         self.preflight()
         try:
             self.data_directories()
