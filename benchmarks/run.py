@@ -69,7 +69,7 @@ def write_inventory(work, names, tls_dir, collection_root):
         f.write('\n'.join(lines) + '\n')
     group_vars = {
         'collection_root': collection_root,
-        'baseline_template': os.path.join(collection_root, 'roles', 'server', 'templates', 'gofer_web.toml.j2'),
+        'baseline_template': os.path.join(collection_root, 'tests', 'integration', 'targets', 'role_render', 'templates', 'gofer_web-0.3.0.toml.j2'),
         'gofer_secret_store_sqlite_encryption_key': KEY,
         # The config only, as the conventional role places it; the benchmark containers have no systemd.
         'gofer_install': False,

@@ -11,12 +11,12 @@ import difflib
 import os
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
 from ansible_collections.gofer.gofer.plugins.module_utils._duration import parse_duration
 from ansible_collections.gofer.gofer.plugins.module_utils._toml import toml_value as _toml_value
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _role_config as R
 
 
 def toml_value(value):
@@ -35,27 +35,40 @@ def seconds(value):
 
 def as_bool(value, name):
     """A boolean as Ansible's own type conversion reads it (yes/no, on/off, true/false, 1/0), or an error naming name."""
-    if isinstance(value, bool):
-        return value
-    try:
-        return boolean(value, strict=True)
-    except TypeError:
-        raise AnsibleFilterError('%s: %s is not a boolean; write true or false (yes/no, on/off and 1/0 are taken too).'
-                                 % (name, _shown(value)))
+    return _filter_call(R.as_bool, value, name)
 
 
 def as_int(value, name):
     """A whole number, from an integer or a string of digits (as -e name=value gives), or an error naming name."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 20:
-        return int(value.strip())
-    raise AnsibleFilterError('%s: %s is not a whole number; write one without quotes or units.' % (name, _shown(value)))
+    return _filter_call(R.as_int, value, name)
 
 
-def _shown(value):
-    text = repr(value) if not isinstance(value, str) else '"%s"' % value
-    return text if len(text) <= 60 else text[:57] + '..."'
+def _filter_call(function, *args):
+    try:
+        return function(*args)
+    except R.RoleConfigError as e:
+        raise AnsibleFilterError(str(e))
+
+
+def effective_config(values, version=None):
+    """The role's effective config (gofer.gofer.server): variables, gofer_config_overrides and the release's
+    defaults merged once, with what every later step reads from it. Holds not the secret store's key.
+
+    A variable the role cannot use is not raised but listed in problems (with an empty config), so that the role
+    can compute this under no_log and still report the message."""
+    try:
+        return dict(R.effective(values, version), problems=[])
+    except R.RoleConfigError as e:
+        return {'problems': [str(e)]}
+    except ValueError as e:
+        return {'problems': ['gofer_version: %s.' % e]}
+
+
+def config_text(effective, encryption_key):
+    """The TOML text of an effective config, with the secret store's key."""
+    if effective.get('problems'):
+        raise AnsibleFilterError(' '.join(effective['problems']))
+    return _filter_call(R.render, effective, encryption_key)
 
 
 _KNOWN = {}
@@ -63,7 +76,8 @@ _DEFAULTS = {}
 
 
 def _known_variables():
-    """The role's variables, from its argument specs (generated from the schema): {name: config key or None}."""
+    """Every variable of the role, {name: the config key it sets, or None}: the role's own from its argument specs,
+    the config's from the schema."""
     if not _KNOWN:
         import yaml
         path = os.path.join(os.path.dirname(__file__), '..', '..', 'roles', 'server', 'meta', 'argument_specs.yml')
@@ -73,9 +87,10 @@ def _known_variables():
             specs = yaml.load(f, Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))['argument_specs']
         for entry in specs.values():
             for name, option in entry.get('options', {}).items():
-                sets = [d for d in option.get('description', []) if d.startswith('Sets C(')]
-                _KNOWN[name] = sets[0][len('Sets C('):].split(')', 1)[0] if sets else None
+                _KNOWN[name] = None
                 _DEFAULTS[name] = option.get('default')
+        _KNOWN.update(R.VARIABLE_KEYS)
+        _DEFAULTS.update(R.VARIABLE_DEFAULTS)
     return _KNOWN
 
 
@@ -186,22 +201,12 @@ def _override_problems(overrides, schema):
 
 def config_overrides(overrides):
     """gofer_config_overrides, a config in the shape of the TOML file, as {dotted key: value}."""
-    if not isinstance(overrides, dict):
-        raise AnsibleFilterError('gofer_config_overrides: %s is not a mapping; write it in the shape of the config, '
-                                 'such as {api: {log_level: warn}}.' % _shown(overrides))
-    flat, stack = {}, [('', overrides)]
-    while stack:
-        prefix, node = stack.pop()
-        for name, value in node.items():
-            if isinstance(value, dict) and value:
-                stack.append((prefix + str(name) + '.', value))
-            else:
-                flat[prefix + str(name)] = value
-    return flat
+    return _filter_call(R.flat_overrides, overrides)
 
 
 class FilterModule(object):
     def filters(self):
         return {'toml_value': toml_value, 'seconds': seconds, 'as_bool': as_bool, 'as_int': as_int,
                 'unknown_variables': unknown_variables, 'schema_keys': schema_keys,
-                'version_variables': version_variables, 'config_overrides': config_overrides}
+                'version_variables': version_variables, 'config_overrides': config_overrides,
+                'effective_config': effective_config, 'config_text': config_text}

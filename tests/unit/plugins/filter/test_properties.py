@@ -2,7 +2,7 @@
 # Copyright (c) 2026, gofer.gofer contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Property-based tests: the role's template round-trips any host vars; the validator never crashes."""
+"""Property-based tests: the role's rendered config round-trips any host vars; the validator never crashes."""
 
 from __future__ import annotations
 
@@ -47,16 +47,15 @@ def record(name):
         json.dump({'suite': 'property', 'name': name, 'examples': COUNTS[name]}, f)
 
 
-def template():
-    # The role's template, rendered as Ansible renders it (trim_blocks on) with the collection's filters.
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(ROOT, 'roles', 'server', 'templates')),
-                             trim_blocks=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    for name, fn in FilterModule().filters().items():
-        env.filters['gofer.gofer.' + name] = fn
-    return env.get_template('gofer_web.toml.j2')
+FILTERS = FilterModule().filters()
 
 
-TEMPLATE = template()
+def render(context, release):
+    # The role's config as the role renders it: the effective config of the variables, then its TOML text.
+    effective = FILTERS['effective_config'](context, release)
+    return FILTERS['config_text'](effective, context['gofer_secret_store_sqlite_encryption_key'])
+
+
 TEXT = st.text(st.characters(exclude_categories=('Cs',)), max_size=40)
 U64 = st.integers(min_value=0, max_value=2 ** 63 - 1)
 
@@ -89,10 +88,10 @@ HOST_VARS = st.fixed_dictionaries({path: value_for(spec) for path, spec in ALL_K
 @PROFILE
 @given(values=HOST_VARS)
 def test_any_host_vars_render_to_toml_that_parses_back_to_them(release, values):
-    # The role's variables cover every release; the template writes exactly the keys of the selected one.
+    # The role's variables cover every release; the role writes exactly the keys of the selected one.
     context = {'gofer_' + path.replace('.', '_'): given_value for path, (given_value, _expected) in values.items()}
     context['gofer_version'] = release
-    placed = tomllib.loads(TEMPLATE.render(context))
+    placed = tomllib.loads(render(context, release))
     keys = S.schema_for(release)['keys']
     for path, (_given, expected) in values.items():
         node = placed
@@ -103,7 +102,7 @@ def test_any_host_vars_render_to_toml_that_parses_back_to_them(release, values):
         else:
             assert node == expected and type(node) is type(expected), path
     assert not [f for f in validate(placed, version=release, allow_insecure=True)
-                if f.level == ERROR and 'not read' in f.message], 'the template wrote a key the release does not read'
+                if f.level == ERROR and 'not read' in f.message], 'the role wrote a key the release does not read'
     record('round_trip-%s' % release)
 
 

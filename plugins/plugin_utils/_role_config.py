@@ -1,0 +1,286 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The role's effective config: its variables, gofer_config_overrides and the release's defaults, merged once.
+
+PRIVATE to the gofer.gofer collection; controller only.
+
+Every step of the role gofer.gofer.server reads what effective() returns: the TOML it places, the probe's address
+and scheme, the data directories, the account's home, the purge list and the extension image decision. The rule of
+precedence lives here and only here:
+
+1. an explicit variable wins;
+2. gofer_config_overrides counts only while the variable is at the role's default (a default is indistinguishable
+   from no value), or, for variables whose default is null, while the variable is null;
+3. then the role's default, or for a null default the selected release's own (a renamed key takes the variable of
+   its old name first), or nothing for an optional key.
+
+tools/generate.py reads the role's variables from here too (defaults and argument specs), so a key is added in one
+place: the schema.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
+from ansible_collections.gofer.gofer.plugins.module_utils._duration import format_duration, parse_duration
+from ansible_collections.gofer.gofer.plugins.module_utils._paths import data_dirs
+from ansible_collections.gofer.gofer.plugins.module_utils._validate import DIRECTORY_KEYS, SQLITE_KEYS
+from ansible_collections.gofer.gofer.plugins.module_utils._toml import toml_value
+
+
+class RoleConfigError(ValueError):
+    """A variable the role cannot turn into a config value; the message names the variable."""
+
+
+# Role defaults that differ from Gofer's built-ins, and why.
+ROLE_DEFAULTS = {
+    'api.task_execution_logs_dir': ('/var/lib/gofer/logs', 'Gofer\'s default, /tmp, loses logs on reboot.'),
+    'server.storage_path': ('/var/lib/gofer/gofer.db', 'Gofer\'s default is under /tmp.'),
+    'object_store.sqlite.path': ('/var/lib/gofer/objects.db', 'Gofer\'s default is under /tmp.'),
+    'object_store.filesystem.path': ('/var/lib/gofer/objects', 'Gofer\'s default is under /tmp.'),
+    'secret_store.sqlite.path': ('/var/lib/gofer/secrets.db', 'Gofer\'s default is under /tmp.'),
+    'development.pretty_logging': (False, 'JSON logs for production; Gofer\'s default is true.'),
+    'development.bypass_auth': (False, 'Gofer\'s default, true, turns authentication off.'),
+    'development.use_included_certs': (False, 'Gofer\'s default, true, hands extensions a public, expired '
+                                              'certificate.'),
+    'scheduler.docker.prune': (False, 'Gofer\'s default, true, removes every stopped container on the host, '
+                                      'not only Gofer\'s.'),
+}
+# Set only by its variable (no default, no override): the secret store's key.
+SECRET_KEY = 'secret_store.sqlite.encryption_key'
+REQUIRED = {SECRET_KEY}
+OVERRIDES = 'gofer_config_overrides'
+# Directories purge never removes, even when the config names them: they are not Gofer's alone.
+SHARED_DIRS = frozenset(['/', '/tmp', '/var', '/var/lib', '/var/tmp', '/etc', '/srv', '/opt', '/home', '/root',
+                         '/usr', '/usr/local', '/usr/local/lib', '/usr/local/bin', '/usr/bin', '/bin'])
+SQLITE_SIDE_FILES = ('', '-wal', '-shm', '-journal')
+TLS_PATHS = ('external_events.tls_cert_path', 'external_events.tls_key_path', 'extensions.tls_cert_path',
+             'extensions.tls_key_path')
+# The keys whose paths purge removes.
+PURGED_KEYS = frozenset(SQLITE_KEYS + DIRECTORY_KEYS + TLS_PATHS)
+
+
+def variable(path):
+    """The role variable of a config key: gofer_<section>_<key>."""
+    return 'gofer_' + path.replace('.', '_')
+
+
+def every_key():
+    """Every key any release reads, grouped by table in v0.7's order: {path: [schema ids that read it]}."""
+    order = []
+    for schema_id, _first, _name in S.SCHEMA_IDS:
+        for path in S.SCHEMAS[schema_id]['keys']:
+            if path in order:
+                continue
+            table = path.rsplit('.', 1)[0]
+            same = [i for i, p in enumerate(order) if p.rsplit('.', 1)[0] == table]
+            related = [i for i, p in enumerate(order) if p.rsplit('.', 1)[0].split('.')[0] == table.split('.')[0]]
+            at = (same or related or [len(order) - 1])[-1] + 1
+            order.insert(at, path)
+    return {path: [sid for sid, _f, _n in S.SCHEMA_IDS if path in S.SCHEMAS[sid]['keys']] for path in order}
+
+
+def renamed_from(path):
+    """The key a later release renamed to path, or None."""
+    old = [o for _r, c in S.CHANGES for o, n in c.get('rename', {}).items() if n == path]
+    return old[0] if old else None
+
+
+def version_dependent(path, ids):
+    """Keys whose role default is null (the selected release's own default): it differs by release, or the key
+    was renamed, so that a value the user gave can be told from the default."""
+    defaults = {json.dumps(S.SCHEMAS[i]['keys'][path]['default']) for i in ids}
+    renames = {p for _r, c in S.CHANGES for pair in c.get('rename', {}).items() for p in pair}
+    return path not in ROLE_DEFAULTS and (len(defaults) > 1 or path in renames)
+
+
+def role_variables():
+    """[(variable, key, spec of the newest release that reads it, [schema ids], role default)], in file order.
+
+    The default of REQUIRED keys is absent (the tuple holds None); durations default to their shortest string.
+    """
+    out = []
+    for path, ids in every_key().items():
+        spec = S.SCHEMAS[ids[-1]]['keys'][path]
+        default = ROLE_DEFAULTS.get(path, (spec['default'], None))[0]
+        if version_dependent(path, ids) or path in REQUIRED:
+            default = None
+        elif spec['unit'] == 'seconds':
+            default = format_duration(default)
+        out.append((variable(path), path, spec, ids, default))
+    return out
+
+
+_VARIABLES = role_variables()
+VARIABLE_KEYS = {name: path for name, path, _spec, _ids, _default in _VARIABLES}
+VARIABLE_DEFAULTS = {name: default for name, _path, _spec, _ids, default in _VARIABLES}
+
+
+def shown(value):
+    text = repr(value) if not isinstance(value, str) else '"%s"' % value
+    return text if len(text) <= 60 else text[:57] + '..."'
+
+
+def as_bool(value, name):
+    """A boolean as Ansible's own type conversion reads it (yes/no, on/off, true/false, 1/0), or an error naming name."""
+    if isinstance(value, bool):
+        return value
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        raise RoleConfigError('%s: %s is not a boolean; write true or false (yes/no, on/off and 1/0 are taken too).'
+                              % (name, shown(value)))
+
+
+def as_int(value, name):
+    """A whole number, from an integer or a string of digits (as -e name=value gives), or an error naming name."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 20:
+        return int(value.strip())
+    raise RoleConfigError('%s: %s is not a whole number; write one without quotes or units.' % (name, shown(value)))
+
+
+def as_seconds(value, name):
+    try:
+        return parse_duration(value)
+    except ValueError as e:
+        raise RoleConfigError('%s: %s' % (name, e))
+
+
+def flat_overrides(overrides):
+    """gofer_config_overrides, a config in the shape of the TOML file, as {dotted key: value}."""
+    if not isinstance(overrides, dict):
+        raise RoleConfigError('%s: %s is not a mapping; write it in the shape of the config, such as '
+                              '{api: {log_level: warn}}.' % (OVERRIDES, shown(overrides)))
+    flat, stack = {}, [('', overrides)]
+    while stack:
+        prefix, node = stack.pop()
+        for name, value in node.items():
+            if isinstance(value, dict) and value:
+                stack.append((prefix + str(name) + '.', value))
+            else:
+                flat[prefix + str(name)] = value
+    return flat
+
+
+def _value(values, over, name, path, spec, release_spec, default):
+    """The value the role writes for one key (precedence in the module docstring), or KeyError when none."""
+    given = values.get(name, default)
+    if default is None:
+        if given is None:
+            if path in over:
+                given = over[path]
+            elif renamed_from(path) and values.get(variable(renamed_from(path))) is not None:
+                given = values[variable(renamed_from(path))]
+            elif spec['optional']:
+                raise KeyError(path)
+            else:
+                given = release_spec['default']
+    elif path in over and given == default:
+        given = over[path]
+    label = '%s (or %s %s)' % (name, OVERRIDES, path)
+    if spec['unit'] == 'seconds':
+        return as_seconds(given, label)
+    if spec['type'] == S.BOOL:
+        return as_bool(given, label)
+    if spec['type'] == S.U64:
+        return as_int(given, label)
+    return given
+
+
+def effective(values, version=None):
+    """The config the role places and what every later step needs from it.
+
+    values: the gofer_* variables that are defined ({name: value}); version: gofer_version (None: the module's
+    default schema). Returns a dict with no secret in it: the secret store's key is added only by render().
+    """
+    schema = S.schema_for(S.DEFAULT_VERSION if version is None else version)
+    over = flat_overrides(values[OVERRIDES]) if values.get(OVERRIDES) is not None else {}
+    config, elsewhere = {}, {}
+    for name, path, spec, _ids, default in _VARIABLES:
+        if path in REQUIRED:
+            continue
+        try:
+            if path in schema['keys']:
+                config[path] = _value(values, over, name, path, spec, schema['keys'][path], default)
+            elif path in PURGED_KEYS and isinstance(values.get(name, default), str):
+                # Another release's store (the sqlite object store before v0.9): purge removes it too.
+                elsewhere[path] = values.get(name, default)
+        except KeyError:
+            continue
+    return {
+        'release': schema['id'],
+        'header': version if version is not None else S.DEFAULT_VERSION,
+        'config': config,
+        'probe_url': probe_url(config),
+        'data_dirs': sorted(data_dirs(config)),
+        'home': posixpath.dirname(posixpath.normpath(config['server.storage_path'])),
+        'std_extensions': std_extensions(config, schema),
+        'purge': purge_paths(dict(elsewhere, **config), values.get('gofer_config_dest', '/etc/gofer/gofer_web.toml')),
+    }
+
+
+def probe_url(config):
+    """GET /api/system/metadata answers without a token; 0.0.0.0 and [::] binds are probed on loopback. With
+    server.use_tls Gofer serves its embedded certificate, so the probe cannot verify it."""
+    address = str(config['server.bind_address'])
+    if address.startswith('0.0.0.0:'):
+        address = '127.0.0.1:' + address[len('0.0.0.0:'):]
+    elif address.startswith('[::]:'):
+        address = '[::1]:' + address[len('[::]:'):]
+    return '%s://%s/api/system/metadata' % ('https' if config['server.use_tls'] else 'http', address)
+
+
+def std_extensions(config, schema):
+    """Whether Gofer will start the standard extension images at boot: always, unless the release honours
+    extensions.install_std_extensions (v0.8.4 and later) and it is false."""
+    spec = schema['keys']['extensions.install_std_extensions']
+    return bool(config['extensions.install_std_extensions']) or not spec['used']
+
+
+def purge_paths(config, dest):
+    """What gofer_purge removes: the files the config names (each sqlite store with its journal files), the task
+    logs and object store directories, the config with the module's key record and the TLS files; never a shared
+    system directory. dirs: the directories removed only when the purge left them empty."""
+    dest = posixpath.normpath(dest)
+    files = [dest, posixpath.join(posixpath.dirname(dest), '.%s.keyguard' % posixpath.basename(dest))]
+    stores = [posixpath.normpath(config[key]) for key in SQLITE_KEYS if isinstance(config.get(key), str)]
+    files += [path + suffix for path in stores for suffix in SQLITE_SIDE_FILES]
+    files += [posixpath.normpath(config[key]) for key in DIRECTORY_KEYS if key in config]
+    files += [posixpath.normpath(config[key]) for key in TLS_PATHS if config.get(key)]
+    dirs = []
+    for path in [posixpath.dirname(p) for p in stores] + [posixpath.dirname(dest)]:
+        if path not in dirs:
+            dirs.append(path)
+    return {'paths': [p for p in files if p not in SHARED_DIRS], 'dirs': [d for d in dirs if d not in SHARED_DIRS]}
+
+
+def render(result, encryption_key):
+    """The TOML text the role places: every key the release reads, in the order of the file, by table."""
+    config = dict(result['config'], **{SECRET_KEY: encryption_key})
+    lines = ['# Managed by Ansible (role gofer.gofer.server): local changes are overwritten.',
+             '# Gofer server config for Gofer %s. Every key that release reads is' % result['header'],
+             '# written out, so none inherits Gofer\'s built-in defaults.']
+    table = None
+    for path in every_key():
+        if path not in config:
+            continue
+        section, key = path.rsplit('.', 1)
+        if section != table:
+            table = section
+            lines += ['', '[%s]' % section]
+        try:
+            lines.append('%s = %s' % (key, toml_value(config[path])))
+        except (TypeError, ValueError) as e:
+            name = variable(path)
+            raise RoleConfigError('%s%s: %s' % (name, '' if path in REQUIRED else ' (or %s %s)' % (OVERRIDES, path),
+                                                e))
+    return '\n'.join(lines) + '\n'
