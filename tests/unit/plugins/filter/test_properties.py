@@ -10,7 +10,6 @@ import datetime
 import json
 import os
 
-import jinja2
 import pytest
 
 try:
