@@ -127,6 +127,17 @@ ROLE_VARIABLES = [
         'Before starting Gofer, pull the standard extension images it starts at every boot when they are missing '
         'from the host\'s Docker. With V(false), missing images fail the play before the start (air-gapped hosts: '
         'load them with docker load first).'])),
+    ('gofer_bootstrap_token_controller_path', dict(type='path', default=None, description=[
+        'Also keep a copy of Gofer\'s root token (claimed at the first start, see gofer_bootstrap_claimed_elsewhere) '
+        'at this path on the controller, mode 0600, for example to encrypt it with ansible-vault. The target keeps '
+        'its copy in bootstrap.token beside the config either way.'])),
+    ('gofer_bootstrap_claimed_elsewhere', dict(type='str', default='fail', choices=['fail', 'warn'], description=[
+        'What to do when Gofer says its root token was given out already and the role holds none (claimed before '
+        'the role ran, or by someone else): V(fail) the play (the default), or V(warn) and go on. Either way out is '
+        'gofer_bootstrap_token (the token you hold) or a new database (gofer_accept_database_reset or a purge).'])),
+    ('gofer_bootstrap_token', dict(type='str', default=None, no_log=True, description=[
+        'The root token of a Gofer claimed before this role managed it, to save on the target as the held token '
+        '(keep it in a vault). Leave it unset otherwise: the role claims the token itself at the first start.'])),
     ('gofer_purge', dict(type='bool', default=False, description=[
         'With gofer_state V(absent), also remove the config, the sqlite stores (the secret store included), the '
         'task logs directory and the TLS files the role placed.'])),

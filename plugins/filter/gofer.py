@@ -149,7 +149,7 @@ def version_variables(values, version):
 
 
 # What the role sets itself, for its users to read.
-PUBLISHED = ('gofer_server_result',)
+PUBLISHED = ('gofer_server_result', 'gofer_server_token')
 
 
 def unknown_variables(names, mode='error'):

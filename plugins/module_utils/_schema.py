@@ -327,6 +327,11 @@ CHANGES = [
 # the server panic at start-up on or after it ("VersionMismatch", ground truth §2.4; observed with v0.9.1, §9.1).
 DATABASE_REWRITES = [(0, 7, 3), (0, 8, 0), (0, 8, 1), (0, 9, 0)]
 
+# From v0.8.4 a flag in the database marks the bootstrap (root) token as given out, for good; v0.7.3 only looks for a
+# management token, so deleting every one of them opens POST /api/tokens/bootstrap again (v0.8.0 to v0.8.3 were not
+# read, and count as the older kind). Gofer's api/tokens.rs at v0.7.3 and v0.8.4.
+BOOTSTRAP_FLAG_SINCE = (0, 8, 4)
+
 # The newest release of each line; a line alone means its newest release.
 RELEASES = {'0.7': 3, '0.8': 4, '0.9': 1}
 LATEST = 'latest'

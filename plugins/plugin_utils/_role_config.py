@@ -57,6 +57,13 @@ ROLE_DEFAULTS = {
 SECRET_KEY = 'secret_store.sqlite.encryption_key'
 REQUIRED = {SECRET_KEY}
 OVERRIDES = 'gofer_config_overrides'
+DEFAULT_DEST = '/etc/gofer/gofer_web.toml'
+# Beside the config, in root's directory (never in a data directory the service account writes).
+TOKEN_FILE = 'bootstrap.token'
+ENVIRONMENT_FILE = 'gofer.env'
+LOOPBACK_ENVIRONMENT_FILE = 'gofer-bootstrap.env'
+# GET /api/system/metadata answers without a token, even with bypass_auth = false.
+PROBE_PATH = '/api/system/metadata'
 # Directories purge never removes, even when the config names them: they are not Gofer's alone.
 SHARED_DIRS = frozenset(['/', '/tmp', '/var', '/var/lib', '/var/tmp', '/etc', '/srv', '/opt', '/home', '/root',
                          '/usr', '/usr/local', '/usr/local/lib', '/usr/local/bin', '/usr/bin', '/bin'])
@@ -216,27 +223,42 @@ def effective(values, version=None):
                 elsewhere[path] = values.get(name, default)
         except KeyError:
             continue
+    dest = posixpath.normpath(values.get('gofer_config_dest', DEFAULT_DEST))
     return {
         'release': schema['id'],
         'header': version if version is not None else S.DEFAULT_VERSION,
         'config': config,
-        'probe_url': probe_url(config),
+        'api_url': api_url(config['server.bind_address'], config['server.use_tls']),
+        'probe_url': api_url(config['server.bind_address'], config['server.use_tls']) + PROBE_PATH,
+        # The first start binds both listeners to loopback until the root token is saved.
+        'loopback': {'server': loopback(config['server.bind_address']),
+                     'events': loopback(config['external_events.bind_address'])},
+        'loopback_url': api_url(loopback(config['server.bind_address']), config['server.use_tls']),
+        'bootstrap_reopens': S.release_of(version or S.DEFAULT_VERSION) < S.BOOTSTRAP_FLAG_SINCE,
+        'token_path': posixpath.join(posixpath.dirname(dest), TOKEN_FILE),
+        'environment_path': posixpath.join(posixpath.dirname(dest), ENVIRONMENT_FILE),
+        'loopback_environment_path': posixpath.join(posixpath.dirname(dest), LOOPBACK_ENVIRONMENT_FILE),
         'data_dirs': sorted(data_dirs(config)),
         'home': posixpath.dirname(posixpath.normpath(config['server.storage_path'])),
         'std_extensions': std_extensions(config, schema),
-        'purge': purge_paths(dict(elsewhere, **config), values.get('gofer_config_dest', '/etc/gofer/gofer_web.toml')),
+        'purge': purge_paths(dict(elsewhere, **config), dest),
     }
 
 
-def probe_url(config):
-    """GET /api/system/metadata answers without a token; 0.0.0.0 and [::] binds are probed on loopback. With
-    server.use_tls Gofer serves its embedded certificate, so the probe cannot verify it."""
-    address = str(config['server.bind_address'])
+def api_url(address, use_tls):
+    """The base URL of Gofer's API on a bind address; 0.0.0.0 and [::] binds are reached on loopback. With
+    server.use_tls Gofer serves its embedded certificate, so a client cannot verify it."""
+    address = str(address)
     if address.startswith('0.0.0.0:'):
         address = '127.0.0.1:' + address[len('0.0.0.0:'):]
     elif address.startswith('[::]:'):
         address = '[::1]:' + address[len('[::]:'):]
-    return '%s://%s/api/system/metadata' % ('https' if config['server.use_tls'] else 'http', address)
+    return '%s://%s' % ('https' if use_tls else 'http', address)
+
+
+def loopback(address):
+    """The same port on 127.0.0.1."""
+    return '127.0.0.1:' + str(address).rsplit(':', 1)[-1]
 
 
 def std_extensions(config, schema):
@@ -251,7 +273,9 @@ def purge_paths(config, dest):
     logs and object store directories, the config with the module's key record and the TLS files; never a shared
     system directory. dirs: the directories removed only when the purge left them empty."""
     dest = posixpath.normpath(dest)
-    files = [dest, posixpath.join(posixpath.dirname(dest), '.%s.keyguard' % posixpath.basename(dest))]
+    directory = posixpath.dirname(dest)
+    files = [dest, posixpath.join(directory, '.%s.keyguard' % posixpath.basename(dest)),
+             posixpath.join(directory, TOKEN_FILE)]
     stores = [posixpath.normpath(config[key]) for key in SQLITE_KEYS if isinstance(config.get(key), str)]
     files += [path + suffix for path in stores for suffix in SQLITE_SIDE_FILES]
     files += [posixpath.normpath(config[key]) for key in DIRECTORY_KEYS if key in config]

@@ -19,7 +19,15 @@ copies only the outside of Gofer that the role relies on, as ground-truth.md des
   and from v0.9.0 ``true`` pulls their images at every start, which fails without a registry (exit 1);
   the main database carries the schema generation of the release that created it (a marker line here,
   a migration checksum in Gofer), and a release of another generation panics on it (exit 101,
-  VersionMismatch), while the failed start leaves the file as it was.
+  VersionMismatch), while the failed start leaves the file as it was;
+- ``GOFER_WEB_*`` environment variables override the file (prefix stripped, ``__`` nests, a value in double
+  quotes is a string), for the keys the stand-in reads;
+- the root token, as Gofer's source has it at every tag (ground truth §10): ``POST /api/tokens/bootstrap``
+  needs no token, answers 400 without the version header, 201 with ``{"token_details", "secret"}`` to the first
+  caller and 409 ``Bootstrap token already exists`` after; from v0.8.4 a flag in the database marks it claimed,
+  before that the endpoint opens again once every management token is deleted (``DELETE /api/tokens/{id}``).
+  ``GET /api/tokens/whoami`` answers 400 without an Authorization header, 401 for an unknown token and 200 with
+  the token's details for a known one. Tokens live in the main database file (lines after the marker).
 
 Tests write variants of it by replacing the two markers below: VERSION, and BEHAVIOUR, one of
 ``serve`` (comes up), ``exit`` (exits at once with status 1) and ``hang`` (starts, never answers).
@@ -29,7 +37,9 @@ import http.client
 import http.server
 import json
 import os
+import secrets
 import signal
+import string
 import socket
 import sys
 import time
@@ -56,6 +66,9 @@ def log(message):
 
 
 def setting(config, dotted):
+    env = os.environ.get('GOFER_WEB_' + dotted.upper().replace('.', '__'))
+    if env is not None:
+        return env[1:-1] if len(env) > 1 and env[0] == env[-1] == '"' else env
     node = config
     for part in dotted.split('.'):
         if not isinstance(node, dict) or part not in node:
@@ -82,16 +95,82 @@ def docker_get(path):
     return response.status
 
 
+DATABASE = None  # server.storage_path, set at start
+
+
+def tokens():
+    """{id: secret} of the management tokens in the database, and whether the claimed flag (v0.8.4+) is set."""
+    found, flag = {}, False
+    with open(DATABASE) as f:
+        for line in f.read().splitlines()[1:]:
+            if line.startswith('token '):
+                _word, token_id, secret = line.split(' ', 2)
+                found[token_id] = secret
+            elif line == 'bootstrap_token_created':
+                flag = True
+    return found, flag
+
+
+def write_tokens(found, flag):
+    with open(DATABASE) as f:
+        marker = f.readline()
+    with open(DATABASE, 'w') as f:
+        f.write(marker + ''.join('token %s %s\n' % item for item in found.items())
+                + ('bootstrap_token_created\n' if flag else ''))
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        if self.path != '/api/system/metadata':
+        if self.path not in ('/api/system/metadata', '/api/tokens/whoami'):
             return self.answer(404, {'message': 'not found'})
         if self.headers.get('gofer-api-version') != 'v0':
             return self.answer(400, {'message': 'missing gofer-api-version header'})
-        return self.answer(200, {'commit': 'stand-in', 'semver': VERSION})
+        if self.path == '/api/system/metadata':
+            return self.answer(200, {'commit': 'stand-in', 'semver': VERSION})
+        token_id = self.authorised()
+        if token_id:
+            return self.answer(200, {'token': {'id': token_id, 'user': 'root'}})
+
+    def do_POST(self):
+        if self.path != '/api/tokens/bootstrap':
+            return self.answer(404, {'message': 'not found'})
+        if self.headers.get('gofer-api-version') != 'v0':
+            return self.answer(400, {'message': 'missing gofer-api-version header'})
+        found, flag = tokens()
+        if flag or (RELEASE < (0, 8, 4) and found):
+            return self.answer(409, {'request_id': 'stand-in', 'message': 'Bootstrap token already exists'})
+        secret = ''.join(secrets.choice(string.ascii_letters + string.digits) for _count in range(32))
+        token_id = 'tok%d' % (len(found) + 1)
+        found[token_id] = secret
+        write_tokens(found, RELEASE >= (0, 8, 4))
+        return self.answer(201, {'token_details': {'id': token_id, 'user': 'root', 'roles': ['bootstrap']},
+                                 'secret': secret})
+
+    def do_DELETE(self):
+        if not self.path.startswith('/api/tokens/'):
+            return self.answer(404, {'message': 'not found'})
+        if self.headers.get('gofer-api-version') != 'v0':
+            return self.answer(400, {'message': 'missing gofer-api-version header'})
+        if self.authorised():
+            found, flag = tokens()
+            found.pop(self.path[len('/api/tokens/'):], None)
+            write_tokens(found, flag)
+            return self.answer(204, None)
+
+    def authorised(self):
+        """The id of the Bearer token of the request, or None after answering 400 or 401."""
+        header = self.headers.get('Authorization')
+        if not header or not header.startswith('Bearer '):
+            self.answer(400, {'message': 'missing Authorization header'})
+            return None
+        by_secret = {secret: token_id for token_id, secret in tokens()[0].items()}
+        if header[len('Bearer '):] not in by_secret:
+            self.answer(401, {'message': 'Unauthorized'})
+            return None
+        return by_secret[header[len('Bearer '):]]
 
     def answer(self, status, body):
-        data = json.dumps(body).encode()
+        data = json.dumps(body).encode() if body is not None else b''
         self.send_response(status)
         self.send_header('Content-Type', 'application/json')
         self.send_header('Content-Length', str(len(data)))
@@ -131,7 +210,7 @@ def start():
                 found = f.read()
                 if key == 'server.storage_path' and not found:
                     f.write(GENERATION)
-                elif key == 'server.storage_path' and found != GENERATION:
+                elif key == 'server.storage_path' and found.splitlines(True)[0] != GENERATION:
                     log('panicked at storage/mod.rs: VersionMismatch(0): %s was written by another release'
                         % setting(config, key))
                     return 101
@@ -157,6 +236,8 @@ def start():
         log('started, never answering (the "hang" variant)')
         while True:
             time.sleep(3600)
+    global DATABASE
+    DATABASE = setting(config, 'server.storage_path')
     host, port = setting(config, 'server.bind_address').rsplit(':', 1)
     host = host.strip('[]')
     server_class = http.server.HTTPServer

@@ -1,0 +1,342 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, gofer.gofer contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: server_token
+short_description: Claim Gofer's root management token (the bootstrap token) and keep it root-only on the host
+version_added: 0.4.0
+description:
+  - Gofer gives its root management token to the first caller of C(POST /api/tokens/bootstrap), which needs no
+    token, and answers C(409) to every later call; nothing in its config can pre-seed or disable it. Whoever
+    reaches the API first after the first start owns the server. This module claims it and keeps the secret in a
+    file only root can read, bound to the main database it was claimed for.
+  - The saved token counts as held only while the main database at O(database) is the same file (device and
+    inode) it was claimed for. A database moved aside or removed takes the token with it; the old file is kept
+    as C(<path>.before-<UTC time>) when the module claims again.
+  - The role M(gofer.gofer.server) runs it with its service; to claim with no window, it first starts Gofer bound
+    to loopback and calls this module with the loopback O(url).
+  - Run the task with C(no_log), as the role does: the result holds the token.
+options:
+  path:
+    description:
+      - The token file on the target, in a directory that only root can write (not one of Gofer's data directories,
+        which the service account owns). Written with mode C(0600), owner root, atomically.
+    type: path
+    required: true
+  database:
+    description:
+      - C(server.storage_path), Gofer's main database, which holds the claim.
+    type: path
+    required: true
+  bootstrap:
+    description:
+      - V(never) only reads the saved token.
+      - V(unless_held) posts the bootstrap request when no token is held for the database; C(201) saves it
+        (RV(state=claimed)), C(409) means another caller holds it (RV(state=claimed_elsewhere)).
+      - V(always) posts it even when a token is held, for Gofer releases where deleting every management token
+        reopens the endpoint (v0.7); C(409) confirms the claim, C(201) claims it again.
+    type: str
+    choices: [never, unless_held, always]
+    default: never
+  url:
+    description:
+      - Base URL of Gofer's API, such as V(http://127.0.0.1:8080). Required unless O(bootstrap=never).
+    type: str
+  token:
+    description:
+      - A root token the operator already holds for this database (claimed before this module ran). It is saved as
+        the held token, bound to the database, without a request.
+    type: str
+  reset_database:
+    description:
+      - Move the main database and its C(-wal), C(-shm) and C(-journal) files aside, to C(<file>.unclaimed-<UTC time>),
+        before anything else. The role sets it only for a database that never served beyond loopback and whose claim
+        was lost (a run interrupted between the claim and the save). Gofer must be stopped.
+    type: bool
+    default: false
+  timeout:
+    description:
+      - Seconds to wait for Gofer's answer.
+    type: int
+    default: 10
+  loopback_marker:
+    description:
+      - The role's environment file that binds Gofer to loopback until the token is saved. Its presence is reported as
+        RV(loopback_phase); once a token is held or claimed for the database, the module removes it
+        (RV(marker_removed)), so that Gofer can be restarted on the configured addresses.
+    type: path
+attributes:
+  check_mode:
+    support: full
+    description: In check mode no request is made and nothing is written; RV(state) says what is held.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+seealso:
+  - module: gofer.gofer.server_config
+author:
+  - Gofer collection maintainers (@gofer-ansible)
+"""
+
+EXAMPLES = r"""
+- name: Claim the root token of a Gofer that listens only on loopback
+  gofer.gofer.server_token:
+    path: /etc/gofer/bootstrap.token
+    database: /var/lib/gofer/gofer.db
+    bootstrap: unless_held
+    url: http://127.0.0.1:8080
+  register: gofer_token
+  no_log: true
+
+- name: Use it
+  ansible.builtin.uri:
+    url: http://127.0.0.1:8080/api/tokens/whoami
+    headers:
+      gofer-api-version: v0
+      Authorization: "Bearer {{ gofer_token.token }}"
+  no_log: true
+"""
+
+RETURN = r"""
+state:
+  description:
+    - V(held) (a saved token for this database), V(claimed) (claimed now), V(claimed_elsewhere) (Gofer answered
+      C(409) and no token is held here), V(none) (no token held and no request made).
+  returned: always
+  type: str
+token:
+  description: The root token, when RV(state) is V(held) or V(claimed). Run the task with C(no_log).
+  returned: when held or claimed
+  type: str
+database_exists:
+  description: Whether the main database exists.
+  returned: always
+  type: bool
+loopback_phase:
+  description: Whether O(loopback_marker) exists (after the module ran).
+  returned: always
+  type: bool
+marker_removed:
+  description: Whether the module removed O(loopback_marker) because a token is held for the database.
+  returned: always
+  type: bool
+moved:
+  description: The files O(reset_database) moved aside, as C({from, to}).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+import json
+import os
+import stat
+import tempfile
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import open_url
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+
+PREFIX = 'GOFER_TOKEN='
+SIDE_FILES = ('', '-wal', '-shm', '-journal')
+
+
+def identity(path):
+    """(device, inode) of what is at path, not following a link, or None."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def read_saved(module, path):
+    """{'token', 'device', 'inode'} from the token file, or None when there is none."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        module.fail_json(msg='path: %s cannot be opened (%s); it must be a regular file only root can read, not a '
+                             'link.' % (path, e.strerror), state='none')
+    with os.fdopen(fd, 'rb') as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
+            module.fail_json(msg='path: %s is not a regular file of %s with mode 0600 (found mode %04o, uid %d); the '
+                                 'root token must not be readable by others. Fix or remove it.'
+                                 % (path, 'root' if os.geteuid() == 0 else 'this user', st.st_mode & 0o7777,
+                                    st.st_uid), state='none')
+        text = f.read(65536).decode('utf-8', 'replace')
+    saved = {}
+    for line in text.splitlines():
+        if line.startswith(PREFIX):
+            saved['token'] = line[len(PREFIX):].strip()
+        elif line.startswith('# database='):
+            for field in line[2:].split():
+                name, _sep, value = field.partition('=')
+                if name in ('device', 'inode') and value.isdigit():
+                    saved[name] = int(value)
+    return saved if saved.get('token') else None
+
+
+def check_directory(module, path):
+    directory = os.path.dirname(path) or '.'
+    try:
+        st = os.stat(directory)
+    except OSError as e:
+        module.fail_json(msg='path: the directory %s of the token file cannot be used (%s).' % (directory, e.strerror),
+                         state='none')
+    if st.st_uid != os.geteuid() or st.st_mode & 0o022:
+        module.fail_json(msg='path: the directory %s of the token file is writable by another user (owner uid %d, '
+                             'mode %04o); keep the root token in a directory only root can write, such as the '
+                             'config\'s, not in one of Gofer\'s data directories.'
+                             % (directory, st.st_uid, st.st_mode & 0o7777), state='none')
+
+
+def save(module, path, token, database, ident):
+    """Write the token file atomically: a 0600 temporary file in the same directory, fsync, rename, fsync."""
+    check_directory(module, path)
+    directory = os.path.dirname(path) or '.'
+    now = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
+    text = ('# Gofer\'s root management token, saved by gofer.gofer at %s for the main database below.\n'
+            '# database=%s device=%d inode=%d\n%s%s\n'
+            % (now, database.replace('\n', ' '), ident[0], ident[1], PREFIX, token))
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode('utf-8'))
+        os.fsync(fd)
+        os.close(fd)
+        if os.path.lexists(path):
+            os.rename(path, '%s.before-%s' % (path, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())))
+        os.rename(tmp, path)
+    except OSError as e:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        module.fail_json(msg='path: could not write %s: %s.' % (path, e.strerror), state='none')
+    dfd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def move_database_aside(module, database):
+    """Rename the database and its journal files to <file>.unclaimed-<UTC time>, never over an existing name."""
+    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
+    moved = []
+    for suffix in SIDE_FILES:
+        source = database + suffix
+        if not os.path.lexists(source):
+            continue
+        target = '%s.unclaimed-%s%s' % (database, stamp, suffix)
+        try:
+            # link + unlink never replaces a name another user planted at the target (rename would).
+            os.link(source, target, follow_symlinks=False)
+            os.unlink(source)
+        except OSError as e:
+            module.fail_json(msg='could not move %s aside to %s: %s.' % (source, target, e.strerror), moved=moved,
+                             state='none')
+        moved.append({'from': source, 'to': target})
+    return moved
+
+
+def post_bootstrap(module, url, timeout):
+    """(status, secret or None): Gofer's answer to POST /api/tokens/bootstrap."""
+    try:
+        response = open_url(url.rstrip('/') + '/api/tokens/bootstrap', method='POST', data=b'',
+                            headers={'gofer-api-version': 'v0'}, validate_certs=False, timeout=timeout)
+        status, body = response.getcode(), response.read(65536)
+    except HTTPError as e:
+        status, body = e.code, e.read(4096)
+    except (URLError, OSError) as e:
+        module.fail_json(msg='POST %s/api/tokens/bootstrap: no answer (%s).' % (url.rstrip('/'), e), state='none')
+    if status != 201:
+        return status, None, body
+    try:
+        secret = json.loads(body.decode('utf-8'))['secret']
+    except (ValueError, KeyError, TypeError):
+        secret = None
+    if not isinstance(secret, str) or not secret or any(c.isspace() for c in secret):
+        module.fail_json(msg='Gofer answered 201 to the bootstrap request without a usable "secret" field; it is not '
+                             'the Gofer this collection knows.', state='none')
+    return status, secret, body
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path', required=True),
+            database=dict(type='path', required=True),
+            bootstrap=dict(type='str', choices=['never', 'unless_held', 'always'], default='never'),
+            url=dict(type='str'),
+            token=dict(type='str', no_log=True),
+            reset_database=dict(type='bool', default=False),
+            timeout=dict(type='int', default=10),
+            loopback_marker=dict(type='path'),
+        ),
+        required_if=[('bootstrap', 'unless_held', ['url']), ('bootstrap', 'always', ['url'])],
+        supports_check_mode=True,
+    )
+    p = module.params
+    path, database = p['path'], os.path.normpath(p['database'])
+    result = dict(changed=False, moved=[], loopback_phase=bool(p['loopback_marker'])
+                  and os.path.lexists(p['loopback_marker']))
+    if p['reset_database'] and not module.check_mode:
+        result['moved'] = move_database_aside(module, database)
+        result['changed'] = bool(result['moved'])
+    ident = identity(database)
+    result['database_exists'] = ident is not None
+    saved = read_saved(module, path)
+    held = saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident
+    if p['token'] and not held:
+        if ident is None:
+            module.fail_json(msg='token: there is no main database at %s to bind it to; start Gofer first.'
+                                 % database, state='none', **result)
+        if not module.check_mode:
+            save(module, path, p['token'], database, ident)
+        finish(module, result, 'held', p['token'], changed=True)
+    if held and p['bootstrap'] != 'always' or p['bootstrap'] == 'never' or module.check_mode:
+        finish(module, result, 'held' if held else 'none', saved['token'] if held else None)
+    status, secret, body = post_bootstrap(module, p['url'], p['timeout'])
+    if status == 409:
+        if held:
+            finish(module, result, 'held', saved['token'])
+        finish(module, result, 'claimed_elsewhere', None)
+    if secret is None:
+        module.fail_json(msg='POST %s/api/tokens/bootstrap: Gofer answered %d (%s).'
+                             % (p['url'].rstrip('/'), status, body[:200].decode('utf-8', 'replace')), state='none',
+                         **result)
+    if ident is None:
+        ident = identity(database)
+    if ident is None:
+        module.fail_json(msg='Gofer answered the bootstrap request, but its main database %s does not exist: '
+                             'server.storage_path is not the database this Gofer uses.' % database, state='none',
+                         **result)
+    save(module, path, secret, database, ident)
+    finish(module, result, 'claimed', secret, changed=True)
+
+
+def finish(module, result, state, token, changed=False):
+    """Exit with the state; with a token held, the loopback marker has done its work and goes."""
+    result = dict(result, state=state, changed=result['changed'] or changed, marker_removed=False)
+    if token is not None:
+        result['token'] = token
+        marker = module.params['loopback_marker']
+        if marker and result['loopback_phase'] and not module.check_mode:
+            os.unlink(marker)
+            result.update(loopback_phase=False, marker_removed=True, changed=True)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
