@@ -39,10 +39,12 @@ options:
       - V(never) only reads the saved token.
       - V(unless_held) posts the bootstrap request when no token is held for the database; C(201) saves it
         (RV(state=claimed)), C(409) means another caller holds it (RV(state=claimed_elsewhere)).
-      - V(always) posts it even when a token is held, for Gofer releases where deleting every management token
-        reopens the endpoint (v0.7); C(409) confirms the claim, C(201) claims it again.
+      - V(verify) also checks a held token, for Gofer releases where deleting every management token reopens the
+        endpoint (v0.7). C(GET /api/tokens/whoami) with the token answers C(200) while it is valid (so a management
+        token exists and the endpoint stays closed); when it answers C(401), the module posts the bootstrap request
+        as with V(unless_held).
     type: str
-    choices: [never, unless_held, always]
+    choices: [never, unless_held, verify]
     default: never
   url:
     description:
@@ -128,6 +130,10 @@ loopback_phase:
 marker_removed:
   description: Whether the module removed O(loopback_marker) because a token is held for the database.
   returned: always
+  type: bool
+revoked:
+  description: With O(bootstrap=verify), whether Gofer no longer knew the saved token (C(401) from C(whoami)).
+  returned: when a held token was verified
   type: bool
 moved:
   description: The files O(reset_database) moved aside, as C({from, to}).
@@ -272,19 +278,35 @@ def post_bootstrap(module, url, timeout):
     return status, secret, body
 
 
+def token_valid(module, url, token, timeout):
+    """Whether Gofer still knows the token: GET /api/tokens/whoami answers 200, or 401 once it is deleted."""
+    try:
+        response = open_url(url.rstrip('/') + '/api/tokens/whoami', method='GET', validate_certs=False,
+                            headers={'gofer-api-version': 'v0', 'Authorization': 'Bearer ' + token}, timeout=timeout)
+        status = response.getcode()
+    except HTTPError as e:
+        status = e.code
+    except (URLError, OSError) as e:
+        module.fail_json(msg='GET %s/api/tokens/whoami: no answer (%s).' % (url.rstrip('/'), e), state='none')
+    if status not in (200, 401):
+        module.fail_json(msg='GET %s/api/tokens/whoami with the saved root token: Gofer answered %d, neither 200 '
+                             '(valid) nor 401 (deleted).' % (url.rstrip('/'), status), state='none')
+    return status == 200
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             path=dict(type='path', required=True),
             database=dict(type='path', required=True),
-            bootstrap=dict(type='str', choices=['never', 'unless_held', 'always'], default='never'),
+            bootstrap=dict(type='str', choices=['never', 'unless_held', 'verify'], default='never'),
             url=dict(type='str'),
             token=dict(type='str', no_log=True),
             reset_database=dict(type='bool', default=False),
             timeout=dict(type='int', default=10),
             loopback_marker=dict(type='path'),
         ),
-        required_if=[('bootstrap', 'unless_held', ['url']), ('bootstrap', 'always', ['url'])],
+        required_if=[('bootstrap', 'unless_held', ['url']), ('bootstrap', 'verify', ['url'])],
         supports_check_mode=True,
     )
     p = module.params
@@ -305,12 +327,13 @@ def main():
         if not module.check_mode:
             save(module, path, p['token'], database, ident)
         finish(module, result, 'held', p['token'], changed=True)
-    if held and p['bootstrap'] != 'always' or p['bootstrap'] == 'never' or module.check_mode:
+    if held and p['bootstrap'] == 'verify' and not module.check_mode:
+        held = token_valid(module, p['url'], saved['token'], p['timeout'])
+        result['revoked'] = not held
+    if held or p['bootstrap'] == 'never' or module.check_mode:
         finish(module, result, 'held' if held else 'none', saved['token'] if held else None)
     status, secret, body = post_bootstrap(module, p['url'], p['timeout'])
     if status == 409:
-        if held:
-            finish(module, result, 'held', saved['token'])
         finish(module, result, 'claimed_elsewhere', None)
     if secret is None:
         module.fail_json(msg='POST %s/api/tokens/bootstrap: Gofer answered %d (%s).'

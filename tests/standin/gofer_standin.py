@@ -30,7 +30,8 @@ copies only the outside of Gofer that the role relies on, as ground-truth.md des
   the token's details for a known one. Tokens live in the main database file (lines after the marker).
 
 Tests write variants of it by replacing the two markers below: VERSION, and BEHAVIOUR, one of
-``serve`` (comes up), ``exit`` (exits at once with status 1) and ``hang`` (starts, never answers).
+``serve`` (comes up), ``exit`` (exits at once with status 1), ``hang`` (starts, never answers) and ``noclaim``
+(serves, but answers 500 to the bootstrap request, for a first start whose claim fails).
 """
 
 import http.client
@@ -136,6 +137,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(404, {'message': 'not found'})
         if self.headers.get('gofer-api-version') != 'v0':
             return self.answer(400, {'message': 'missing gofer-api-version header'})
+        if BEHAVIOUR == 'noclaim':
+            return self.answer(500, {'message': 'Could not insert token into database (the "noclaim" variant)'})
         found, flag = tokens()
         if flag or (RELEASE < (0, 8, 4) and found):
             return self.answer(409, {'request_id': 'stand-in', 'message': 'Bootstrap token already exists'})
