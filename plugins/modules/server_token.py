@@ -52,8 +52,9 @@ options:
     type: str
   token:
     description:
-      - A root token the operator already holds for this database (claimed before this module ran). It is saved as
-        the held token, bound to the database, without a request.
+      - A root token the operator holds for this database (claimed before this module ran, or a management token
+        that replaces it after a rotation). It is saved as the held token, bound to the database, without a
+        request; the file it replaces is kept as C(<path>.before-<UTC time>).
     type: str
   reset_database:
     description:
@@ -320,7 +321,7 @@ def main():
     result['database_exists'] = ident is not None
     saved = read_saved(module, path)
     held = saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident
-    if p['token'] and not held:
+    if p['token'] and not (held and saved['token'] == p['token']):
         if ident is None:
             module.fail_json(msg='token: there is no main database at %s to bind it to; start Gofer first.'
                                  % database, state='none', **result)
