@@ -196,10 +196,7 @@ class ActionModule(ActionBase):
         findings = _validate.validate(config, version=version, allow_insecure=args['allow_insecure'])
         errors = _validate.errors(findings)
         if errors:
-            raise ConfigError(
-                'The Gofer config (%s) is invalid; nothing was changed. %d error%s:\n%s'
-                % (origin, len(errors), '' if len(errors) == 1 else 's', '\n'.join('- ' + f.message for f in errors)),
-                findings=errors)
+            raise ConfigError(_validate.invalid_message(origin, errors), findings=errors)
 
         tls_files, tls_expected, tls_findings = self.tls_plan(args.get('tls_src') or {}, effective)
         findings.extend(tls_findings)

@@ -629,3 +629,9 @@ def effective_config(config, version=S.DEFAULT_VERSION):
 
 def errors(findings):
     return [f for f in findings if f.level == ERROR]
+
+
+def invalid_message(origin, errors):
+    """The message for a config refused with errors, as gofer.gofer.server_config and the role give it."""
+    return ('The Gofer config (%s) is invalid; nothing was changed. %d error%s:\n%s'
+            % (origin, len(errors), '' if len(errors) == 1 else 's', '\n'.join('- ' + f.message for f in errors)))

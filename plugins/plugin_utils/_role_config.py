@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
 from ansible_collections.gofer.gofer.plugins.module_utils._duration import format_duration, parse_duration
 from ansible_collections.gofer.gofer.plugins.module_utils._paths import data_dirs
+from ansible_collections.gofer.gofer.plugins.module_utils import _validate
 from ansible_collections.gofer.gofer.plugins.module_utils._validate import DIRECTORY_KEYS, SQLITE_KEYS
 from ansible_collections.gofer.gofer.plugins.module_utils._toml import toml_value
 
@@ -58,6 +60,7 @@ SECRET_KEY = 'secret_store.sqlite.encryption_key'
 REQUIRED = {SECRET_KEY}
 OVERRIDES = 'gofer_config_overrides'
 DEFAULT_DEST = '/etc/gofer/gofer_web.toml'
+DEFAULT_INSTALL_DIR = '/usr/local/lib/gofer'
 # Beside the config, in root's directory (never in a data directory the service account writes).
 TOKEN_FILE = 'bootstrap.token'
 ENVIRONMENT_FILE = 'gofer.env'
@@ -223,6 +226,10 @@ def effective(values, version=None):
                 elsewhere[path] = values.get(name, default)
         except KeyError:
             continue
+    for path, value in config.items():
+        _literal(path, value)  # a value TOML cannot hold is an error now, before any change, naming its variable
+    if values.get('gofer_state', 'present') == 'present' and isinstance(values.get(variable(SECRET_KEY)), str):
+        check(config, values, version)
     dest = posixpath.normpath(values.get('gofer_config_dest', DEFAULT_DEST))
     return {
         'release': schema['id'],
@@ -241,8 +248,47 @@ def effective(values, version=None):
         'data_dirs': sorted(data_dirs(config)),
         'home': posixpath.dirname(posixpath.normpath(config['server.storage_path'])),
         'std_extensions': std_extensions(config, schema),
-        'purge': purge_paths(dict(elsewhere, **config), dest),
+        'purge': dict(purge_paths(dict(elsewhere, **config), dest),
+                      # Beside the config: its backups (they hold the encryption key) and earlier root tokens.
+                      beside=[r'^%s\.[0-9]+\.[0-9-]+@[0-9:]+~\Z' % re.escape(posixpath.basename(dest)),
+                              r'^%s\.before-[0-9TZ]+\Z' % re.escape(TOKEN_FILE),
+                              r'^\.%s\..+\Z' % re.escape(TOKEN_FILE)]),
+        'install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
     }
+
+
+def check(config, values, version):
+    """The validation gofer.gofer.server_config runs on the controller, run before the role changes anything (the
+    service account is created before the config is placed). Its message is the module's."""
+    key = values[variable(SECRET_KEY)]
+    parsed = {}
+    for path, value in dict(config, **{SECRET_KEY: key}).items():
+        node = parsed
+        parts = path.split('.')
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    findings = _validate.validate(parsed, version=S.DEFAULT_VERSION if version is None else version,
+                                  allow_insecure=bool(as_bool(values.get('gofer_allow_insecure', False),
+                                                              'gofer_allow_insecure')))
+    errors = _validate.errors(findings)
+    if errors:
+        message = _validate.invalid_message('content', errors)
+        for secret in sorted([key] + [v for v in values.get('gofer_secret_values') or [] if isinstance(v, str) and v],
+                             key=len, reverse=True):
+            message = message.replace(secret, '********')
+        raise RoleConfigError(message)
+
+
+def install_dir(path):
+    """gofer_install_dir, normalised; removal deletes the role's files under it, so it must be Gofer's own."""
+    text = str(path)
+    normal = posixpath.normpath(text)
+    if '..' in text.split('/') or normal in SHARED_DIRS or not posixpath.isabs(normal):
+        raise RoleConfigError('gofer_install_dir: "%s" is %s; give a directory of Gofer\'s own, such as '
+                              '/usr/local/lib/gofer.' % (text[:80], 'a shared system directory' if normal in SHARED_DIRS
+                                                         else 'not an absolute path without ".."'))
+    return normal
 
 
 def api_url(address, use_tls):
@@ -301,10 +347,13 @@ def render(result, encryption_key):
         if section != table:
             table = section
             lines += ['', '[%s]' % section]
-        try:
-            lines.append('%s = %s' % (key, toml_value(config[path])))
-        except (TypeError, ValueError) as e:
-            name = variable(path)
-            raise RoleConfigError('%s%s: %s' % (name, '' if path in REQUIRED else ' (or %s %s)' % (OVERRIDES, path),
-                                                e))
+        lines.append('%s = %s' % (key, _literal(path, config[path])))
     return '\n'.join(lines) + '\n'
+
+
+def _literal(path, value):
+    try:
+        return toml_value(value)
+    except (TypeError, ValueError) as e:
+        raise RoleConfigError('%s%s: %s' % (variable(path), '' if path in REQUIRED else ' (or %s %s)' % (OVERRIDES, path),
+                                            e))
