@@ -94,6 +94,11 @@ def _known_variables():
     return _KNOWN
 
 
+def unsafe_paths(lines, paths):
+    """Messages naming the variable for each of paths that stat shows owned or writable by another user than root."""
+    return R.unsafe_paths(lines, paths)
+
+
 def _schema(version):
     try:
         return S.schema_for(S.DEFAULT_VERSION if version is None else version)
@@ -209,4 +214,4 @@ class FilterModule(object):
         return {'toml_value': toml_value, 'seconds': seconds, 'as_bool': as_bool, 'as_int': as_int,
                 'unknown_variables': unknown_variables, 'schema_keys': schema_keys,
                 'version_variables': version_variables, 'config_overrides': config_overrides,
-                'effective_config': effective_config, 'config_text': config_text}
+                'effective_config': effective_config, 'config_text': config_text, 'unsafe_paths': unsafe_paths}

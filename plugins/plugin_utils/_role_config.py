@@ -61,6 +61,7 @@ REQUIRED = {SECRET_KEY}
 OVERRIDES = 'gofer_config_overrides'
 DEFAULT_DEST = '/etc/gofer/gofer_web.toml'
 DEFAULT_INSTALL_DIR = '/usr/local/lib/gofer'
+DEFAULT_BINARY_PATH = '/usr/local/bin/gofer'
 # Beside the config, in root's directory (never in a data directory the service account writes).
 TOKEN_FILE = 'bootstrap.token'
 ENVIRONMENT_FILE = 'gofer.env'
@@ -254,6 +255,10 @@ def effective(values, version=None):
                               r'^%s\.before-[0-9TZ]+\Z' % re.escape(TOKEN_FILE),
                               r'^\.%s\..+\Z' % re.escape(TOKEN_FILE)]),
         'install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
+        # Root runs, links and removes files under these: each must be root's, and only root's to write, up to /.
+        'root_paths': root_paths({'gofer_install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
+                                  'gofer_binary_path': posixpath.dirname(posixpath.normpath(
+                                      str(values.get('gofer_binary_path', DEFAULT_BINARY_PATH))))}),
     }
 
 
@@ -289,6 +294,36 @@ def install_dir(path):
                               '/usr/local/lib/gofer.' % (text[:80], 'a shared system directory' if normal in SHARED_DIRS
                                                          else 'not an absolute path without ".."'))
     return normal
+
+
+def root_paths(tops):
+    """{path: variable} of every directory from / down to each top (for unsafe_paths)."""
+    found = {}
+    for name, top in sorted(tops.items()):
+        parts = [p for p in top.split('/') if p]
+        for i in range(len(parts) + 1):
+            found.setdefault('/' + '/'.join(parts[:i]), name)
+    return found
+
+
+def unsafe_paths(lines, paths):
+    """Messages for the paths in `stat --format='%u %f %n'` output that another user owns or can write.
+
+    A path that does not exist (the install directory before the first install) is not listed by stat."""
+    problems = []
+    for line in lines:
+        uid, raw, path = (line.split(' ', 2) + ['', ''])[:3]
+        if path not in paths or not uid.isdigit():
+            continue
+        mode = int(raw, 16) if all(c in '0123456789abcdef' for c in raw) and raw else 0
+        link = mode & 0o170000 == 0o120000
+        writable = not link and mode & 0o022
+        if int(uid) != 0 or writable:
+            problems.append('%s: %s is %s, so another user could change what root runs or links there. Give a '
+                            'path whose every directory is root\'s and writable by root only.'
+                            % (paths[path], path, 'owned by uid %s' % uid if int(uid) != 0
+                               else 'writable by its group or by others (mode %04o)' % (mode & 0o7777)))
+    return problems
 
 
 def api_url(address, use_tls):
