@@ -219,11 +219,11 @@ class ActionModule(ActionBase):
             '_sqlite_files': sqlite_files,
             'account_created_earlier': args['account_created_earlier'],
             '_secrets': list(self._secrets),
-            '_key_guard': {'db': posixpath.normpath(effective['secret_store.sqlite.path']),
+            '_key_guard': {'db': _validate.normpath(effective['secret_store.sqlite.path']),
                            'key': effective['secret_store.sqlite.encryption_key']},
             'accept_secret_store_data_loss': args['accept_secret_store_data_loss'],
             'gofer_version': version,
-            '_database': posixpath.normpath(effective['server.storage_path']),
+            '_database': _validate.normpath(effective['server.storage_path']),
             'accept_database_reset': args['accept_database_reset'],
         }
         for name in FILE_COMMON_ARGUMENTS:

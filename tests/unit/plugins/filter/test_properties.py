@@ -25,6 +25,7 @@ from ansible_collections.gofer.gofer.plugins.filter.gofer import FilterModule  #
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S  # noqa: E402
 from ansible_collections.gofer.gofer.plugins.module_utils._duration import UNITS  # noqa: E402
 from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, Finding, validate  # noqa: E402
+from ansible_collections.gofer.gofer.plugins.module_utils._validate import normpath, parents  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..', '..', '..', '..')
@@ -123,6 +124,38 @@ def test_any_parsed_toml_gives_findings_never_a_crash(release, config, allow_ins
     found = validate(config, version=release, allow_insecure=allow_insecure)
     assert all(isinstance(f, Finding) and f.message.startswith(f.key + ': ') for f in found)
     record('no_crash-%s' % release)
+
+
+PATH_TEXT = st.one_of(TEXT, st.text(st.sampled_from('/.a\x00'), max_size=40))
+PATH_KEYS = sorted(p for p, spec in ALL_KEYS.items() if spec['format'] in (S.SQLITE_FILE, S.DIRECTORY, S.FILE))
+
+
+@PROFILE
+@given(path=PATH_TEXT)
+def test_path_normalisation_ends_for_every_string(path):
+    # "//" used to make the walk up to "/" loop for ever: dirname("//") is "//".
+    norm = normpath(path)
+    assert normpath(norm) == norm
+    assert not norm.startswith('//')
+    above = parents(norm)
+    assert len(above) <= norm.count('/') and '/' not in above and len(set(above)) == len(above)
+    record('path_normalisation')
+
+
+@pytest.mark.parametrize('release', RELEASES)
+@PROFILE
+@given(data=st.data())
+def test_any_string_in_any_path_key_gives_findings_never_a_hang(release, data):
+    keys = [k for k in PATH_KEYS if k in S.schema_for(release)['keys']]
+    config = {}
+    for key in data.draw(st.lists(st.sampled_from(keys), min_size=1, max_size=3, unique=True)):
+        node = config
+        for part in key.split('.')[:-1]:
+            node = node.setdefault(part, {})
+        node[key.rsplit('.', 1)[-1]] = data.draw(PATH_TEXT)
+    found = validate(config, version=release, allow_insecure=True)
+    assert all(isinstance(f, Finding) and f.message.startswith(f.key + ': ') for f in found)
+    record('path_keys-%s' % release)
 
 
 def wrong_value(spec):
