@@ -446,6 +446,7 @@ from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
+from ansible_collections.gofer.gofer.plugins.module_utils import _placed
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 
 DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (ground truth §1, scheduler)
@@ -563,6 +564,10 @@ class Placer(object):
             if os.path.islink(path):
                 self.fail('%s is a symbolic link; it is not followed (its target could be any file). Remove the link '
                           'so that a regular file can be placed there.' % path)
+            what = _placed.kind(os.lstat(path).st_mode) if os.path.lexists(path) else None
+            if what is not None:
+                self.fail('%s is %s, not a regular file; a file is placed only where none is or a regular file is. '
+                          'Remove it.' % (path, what))
         for item in self.params['_sqlite_files'] or []:
             if os.path.isdir(item['path']):
                 self.fail('%s: "%s" is a directory on the target; Gofer panics opening it as a database ("unable '
@@ -592,19 +597,23 @@ class Placer(object):
             same, against = _keyguard.matches(guard['key'], record), 'the key recorded in %s' % record_path
         else:
             verdict = self.params['_old_key']
+            unread = None
             if verdict is None and config_sha is not None:
-                # Only the controller can parse TOML (bullseye's Python has no tomllib): hand it the placed
-                # config, and it runs this module again with the verdict. Nothing has been changed yet.
-                with open(dest, 'rb') as f:
-                    text = to_native(f.read(1024 * 1024), errors='surrogate_or_replace')
-                self.module.exit_json(changed=False, _gofer_old_config=text)
+                placed = _placed.read(dest)
+                unread = placed['problem']
+                if unread is None:
+                    # Only the controller can parse TOML (bullseye's Python has no tomllib): hand it the placed
+                    # config, and it runs this module again with the verdict. Nothing has been changed yet.
+                    self.module.exit_json(changed=False, _gofer_old_config=placed['text'])
             if verdict in ('same', 'different'):
                 same = verdict == 'same'
                 against = 'the key in the config on the host (%s)' % dest
         if same is None:
             self.warn(KEY_PATH, '%s: the secret store %s exists but there is no record of the key it was written '
-                                'with; the key given now is recorded in %s, and a different key will be refused from '
-                                'now on.' % (KEY_PATH, guard['db'], record_path))
+                                'with%s; the key given now is recorded in %s, and a different key will be refused from '
+                                'now on.' % (KEY_PATH, guard['db'],
+                                             ', and the config on the host %s %s' % (dest, unread) if unread else '',
+                                             record_path))
         elif not same:
             loss = ('every secret stored in %s (%d bytes) would become unreadable: Gofer encrypts each one with this '
                     'key and cannot decrypt it with another' % (guard['db'], os.path.getsize(db)))
@@ -733,8 +742,9 @@ class Placer(object):
                 self.fail('%s is a symbolic link; it is not followed.' % to_native(b_path))
             raise
         with os.fdopen(fd, 'rb') as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                self.fail('%s exists and is not a regular file.' % to_native(b_path))
+            what = _placed.kind(os.fstat(f.fileno()).st_mode)
+            if what is not None:
+                self.fail('%s is %s, not a regular file. Remove it.' % (to_native(b_path), what))
             return f.read()
 
     def place_file(self, path, data, file_args, diff_text=None):
@@ -839,9 +849,12 @@ class Placer(object):
         data = to_bytes(params['content'], errors='surrogate_or_strict')
         if self.previous_version != params['gofer_version']:
             # The controller reports the migration steps from the config placed for the previous release.
-            old = self.read_current(to_bytes(dest, errors='surrogate_or_strict'))
-            if old is not None and old != data:
-                self.config_texts = {'before': to_native(old[:1024 * 1024], errors='surrogate_or_replace')}
+            old = _placed.read(dest)
+            if old['problem'] is not None:
+                self.warn('dest', 'dest: the config on the host %s %s; what changes for Gofer between the releases '
+                                  'is not reported from it.' % (dest, old['problem']))
+            elif old['data'] is not None and old['data'] != data:
+                self.config_texts = {'before': old['text']}
 
         def diff_text(old, new):
             # The controller renders both texts parsed, with every secret masked; they never reach the output.

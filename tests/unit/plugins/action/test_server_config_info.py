@@ -123,3 +123,13 @@ def test_a_config_whose_paths_start_with_two_slashes_is_read_in_bounded_time():
     paths = {item['path']: item['keys'] for item in result['paths']}
     assert paths['/var/lib/gofer'] == ['server.storage_path', 'secret_store.sqlite.path']
     assert paths['/var/lib/gofer/gofer.db'] == ['server.storage_path']
+
+
+def test_a_file_the_target_could_not_use_is_a_finding_naming_it():
+    problem = 'is a named pipe (FIFO), not a regular file; Gofer reads no config from it'
+    result, executed = run({}, {'exists': False, 'dest': '/etc/gofer/gofer_web.toml', '_gofer_config_problem': problem,
+                                'file': {'type': 'other', 'is_link': False}})
+    assert result['valid'] is False and result['config'] is None and 'failed' not in result
+    assert result['findings'] == [{'level': 'error', 'key': 'dest', 'message': 'dest: /etc/gofer/gofer_web.toml %s.'
+                                   % problem}]
+    assert '_gofer_config_problem' not in result and executed.call_count == 1
