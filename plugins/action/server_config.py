@@ -27,6 +27,7 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 from ansible_collections.gofer.gofer.plugins.module_utils import _tls
 from ansible_collections.gofer.gofer.plugins.module_utils import _validate
 from ansible_collections.gofer.gofer.plugins.module_utils import _view
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _environment
 
 _MASK = _view.MASK
 
@@ -193,9 +194,15 @@ class ActionModule(ActionBase):
         # its shape, guards against a slip.
         self._secrets.extend(_view.secret_strings(config))
         effective = _validate.effective_config(config, version)
-        findings = _validate.validate(config, version=version, allow_insecure=args['allow_insecure'])
+        # Gofer reads GOFER_WEB_* variables over the file: what it runs with is the file with them merged over it.
+        env = _environment.Overrides(args['service_environment'], self.environment_label())
+        self._secrets.extend(env.secrets)
+        findings = env.findings + env.attribute(_validate.validate(env.over(config), version=version,
+                                                                   allow_insecure=args['allow_insecure']))
         errors = _validate.errors(findings)
         if errors:
+            if env.sources:
+                origin = '%s, with %s over it' % (origin, env.label)
             raise ConfigError(
                 'The Gofer config (%s) is invalid; nothing was changed. %d error%s:\n%s'
                 % (origin, len(errors), '' if len(errors) == 1 else 's', '\n'.join('- ' + f.message for f in errors)),
@@ -230,6 +237,12 @@ class ActionModule(ActionBase):
             if args.get(name) is not None:
                 module_args[name] = args[name]
         return {'args': module_args, 'findings': findings, 'config': config}
+
+    def environment_label(self):
+        """How messages name service_environment: by the role's variable when the task is the role's own."""
+        role = getattr(self._task, '_role', None)
+        name = role.get_name() if role is not None and hasattr(role, 'get_name') else None
+        return 'gofer_service_environment' if name == 'gofer.gofer.server' else 'service_environment'
 
     @staticmethod
     def check_target_options(args):
