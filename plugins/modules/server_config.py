@@ -194,7 +194,7 @@ options:
         (C(GOFER_WEB_DEVELOPMENT__BYPASS_AUTH=true) turns authentication off whatever the file says). The config is
         therefore validated as Gofer reads it, with these variables merged over the file the way Gofer merges them.
         The prefix C(GOFER_WEB_) (in any case) is removed, C(__) separates nesting levels and the rest is lowercased,
-        so C(GOFER_WEB_SCHEDULER__DOCKER__TIMEOUT) sets C(scheduler.docker.timeout). The value is read as a literal:
+        so C(GOFER_WEB_SCHEDULER__DOCKER__TIMEOUT) sets C(scheduler.docker.timeout). The value is read as a literal;
         V(true) or V(false) is a boolean, digits are an integer, a number with a C(.) is a float, C([...]) is an
         array, C({...}) a table, C("...") a string with escapes, and anything else the string as written. So
         C(GOFER_WEB_API__LOG_LEVEL=3) is the integer 3, which the log level refuses, and a value is forced to be a
@@ -208,7 +208,7 @@ options:
       - Variables not named C(GOFER_WEB_*), such as C(RUST_LOG), are not checked against the config.
       - Values must be strings, numbers or booleans; V(null), lists and mappings are refused, since the unit would
         get their Python rendering. A YAML boolean is written into the unit as C(True) or C(False), which Gofer
-        reads as a string: write V('true') or V('false') quoted.
+        reads as a string, so write V('true') or V('false') quoted.
       - The variables are only validated here. They are not placed, not passed to the target and not returned; the
         role writes them into the unit. The directories, TLS files and key guard follow the config file.
     type: dict

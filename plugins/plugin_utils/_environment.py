@@ -134,8 +134,9 @@ def unescape(inner):
             if code in _ESCAPES:
                 out.append(_ESCAPES[code])
             elif code in ('u', 'U'):
-                digits = ''.join(next(chars, '') for _ in range(4 if code == 'u' else 8))
-                if len(digits) != (4 if code == 'u' else 8) or not re.match('^[0-9A-Fa-f]+$', digits):
+                width = 4 if code == 'u' else 8
+                digits = ''.join(next(chars, '') for _count in range(width))
+                if len(digits) != width or not re.match('^[0-9A-Fa-f]+$', digits):
                     raise _Fail()
                 value = int(digits, 16)
                 if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
@@ -245,14 +246,18 @@ class Overrides(object):
         """The config Gofer reads: the file's, with the variables merged over it."""
         return merge(config, self.tree)
 
+    @staticmethod
+    def concerns(finding, key):
+        """Whether a finding is about a key a variable sets: the key itself, a table around it or in it, or a
+        key its message names (such as the stop timeout a docker timeout is compared with)."""
+        return (key == finding.key or key.startswith(finding.key + '.') or finding.key.startswith(key + '.')
+                or re.search(r'\b%s\b' % re.escape(key), finding.message) is not None)
+
     def attribute(self, findings):
         """The findings on keys the variables set, named by the variable (its key stays in the message)."""
         out = []
         for finding in findings:
-            names = sorted({name for key, name in self.sources.items()
-                            if key == finding.key or key.startswith(finding.key + '.')
-                            or finding.key.startswith(key + '.') or re.search(r'\b%s\b' % re.escape(key),
-                                                                               finding.message)})
+            names = sorted({name for key, name in self.sources.items() if self.concerns(finding, key)})
             if not names:
                 out.append(finding)
                 continue
@@ -281,4 +286,3 @@ def secret_texts(key, value):
         elif isinstance(node, str) and node and is_secret(path, node):
             found.append(node)
     return found
-

@@ -651,8 +651,8 @@ OVERSIZED = '# padding\n' * 104858  # with a config after it, just over 1 MiB
     (OVERSIZED, 'is %d bytes, more than the 1048576 bytes (1 MiB) read of a config'),
     ('[api]\nlog_level = "caf\xe9"\n', 'is not UTF-8 text (byte 22)'),
 ])
-def test_an_old_config_over_1_mib_or_not_utf8_is_named_not_cut_in_the_migration_report(target, capsys, placed,
-                                                                                        problem):
+def test_an_old_config_over_1_mib_or_not_utf8_is_named_not_cut_in_the_migration_report(
+        target, capsys, placed, problem):
     run_ok(versioned(target, '0.7.3'))
     dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
     dest.write_bytes(placed.encode('latin-1') + config_text(target).encode())
