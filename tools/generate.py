@@ -362,7 +362,7 @@ def render_template():
                 over, path, name, jinja_literal(option['default']), name)
         label = name if 'required' in option else '%s (or gofer_config_overrides %s)' % (name, path)
         if spec['unit'] == 'seconds':
-            value = value + ' | gofer.gofer.seconds'
+            value = "%s | gofer.gofer.seconds('%s')" % (value, label)
         elif spec['type'] == S.BOOL:
             value = "%s | gofer.gofer.as_bool('%s')" % (value, label)
         elif spec['type'] == S.U64:
