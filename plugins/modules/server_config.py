@@ -647,8 +647,10 @@ class Placer(object):
             if self.params['accept_secret_store_data_loss']:
                 self.warn(KEY_PATH, '%s: replaced although it differs from %s; %s.' % (KEY_PATH, against, loss))
             else:
-                self.fail('%s: differs from %s; %s. Keep the old key, or set accept_secret_store_data_loss to true '
-                          'to replace it and lose those secrets.' % (KEY_PATH, against, loss))
+                # The module option, and the role's variable that sets it.
+                self.fail('%s: differs from %s; %s. Keep the old key, or set accept_secret_store_data_loss (role: '
+                          'gofer_accept_secret_store_data_loss) to true to replace it and lose those secrets.'
+                          % (KEY_PATH, against, loss))
         self.key_known = same
 
     def guard_database(self):
@@ -665,9 +667,10 @@ class Placer(object):
         why = ('server.storage_path: the database %s was written by Gofer %s, and %s rewrote its schema in place, so '
                'Gofer %s panics at start-up on it ("VersionMismatch").' % (db, previous, ', '.join(crossed), version))
         if not self.params['accept_database_reset']:
-            self.fail('%s Keep gofer_version at %s, or set accept_database_reset to true: the database is then moved '
-                      'aside (renamed, never deleted) and Gofer starts with a new one, without the old pipelines, '
-                      'runs and secret records; the secret store and its key are kept.' % (why, previous))
+            self.fail('%s Keep gofer_version at %s, or set accept_database_reset (role: gofer_accept_database_reset) '
+                      'to true: the database is then moved aside (renamed, never deleted) and Gofer starts with a new '
+                      'one, without the old pipelines, runs and secret records; the secret store and its key are kept.'
+                      % (why, previous))
         moved = '%s.before-%s.%s' % (db, version, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()))
         self.database_reset = {'database': db, 'moved_to': moved, 'crossed': crossed}
         self.warn('server.storage_path', '%s Reset as accepted: moved to %s.' % (why, moved))

@@ -259,7 +259,8 @@ def test_new_key_is_refused_while_the_secret_store_exists(target, capsys, check)
     assert result['msg'].startswith('secret_store.sqlite.encryption_key: differs from the key recorded in ')
     assert 'every secret stored in %s (116 bytes) would become unreadable' % (target / 'data' / 'secrets.db') \
         in result['msg']
-    assert 'accept_secret_store_data_loss' in result['msg']
+    assert ('Keep the old key, or set accept_secret_store_data_loss (role: gofer_accept_secret_store_data_loss) to '
+            'true to replace it and lose those secrets.') in result['msg']
     assert dest.read_bytes() == before
     assert KEY not in out and OLD_KEY not in out
 
@@ -560,7 +561,8 @@ def test_a_release_change_across_a_database_rewrite_is_refused(target, capsys, c
     assert result['msg'].startswith('server.storage_path: the database %s was written by Gofer %s, and '
                                     % (target / 'data' / 'gofer.db', old))
     assert 'Gofer %s panics at start-up on it ("VersionMismatch")' % new in result['msg']
-    assert 'Keep gofer_version at %s, or set accept_database_reset to true' % old in result['msg']
+    assert ('Keep gofer_version at %s, or set accept_database_reset (role: gofer_accept_database_reset) to true: '
+            % old) in result['msg']
     assert result['msg'].endswith('Nothing was changed.')
     assert {p: p.read_bytes() for p in before} == before
 
