@@ -27,6 +27,7 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 from ansible_collections.gofer.gofer.plugins.module_utils import _tls
 from ansible_collections.gofer.gofer.plugins.module_utils import _validate
 from ansible_collections.gofer.gofer.plugins.module_utils import _view
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _environment
 
 _MASK = _view.MASK
 
@@ -193,9 +194,15 @@ class ActionModule(ActionBase):
         # its shape, guards against a slip.
         self._secrets.extend(_view.secret_strings(config))
         effective = _validate.effective_config(config, version)
-        findings = _validate.validate(config, version=version, allow_insecure=args['allow_insecure'])
+        # Gofer reads GOFER_WEB_* variables over the file: what it runs with is the file with them merged over it.
+        env = _environment.Overrides(args['service_environment'], self.environment_label())
+        self._secrets.extend(env.secrets)
+        findings = env.findings + env.attribute(_validate.validate(env.over(config), version=version,
+                                                                   allow_insecure=args['allow_insecure']))
         errors = _validate.errors(findings)
         if errors:
+            if env.sources:
+                origin = '%s, with %s over it' % (origin, env.label)
             raise ConfigError(_validate.invalid_message(origin, errors), findings=errors)
 
         tls_files, tls_expected, tls_findings = self.tls_plan(args.get('tls_src') or {}, effective)
@@ -216,17 +223,23 @@ class ActionModule(ActionBase):
             '_sqlite_files': sqlite_files,
             'account_created_earlier': args['account_created_earlier'],
             '_secrets': list(self._secrets),
-            '_key_guard': {'db': posixpath.normpath(effective['secret_store.sqlite.path']),
+            '_key_guard': {'db': _validate.normpath(effective['secret_store.sqlite.path']),
                            'key': effective['secret_store.sqlite.encryption_key']},
             'accept_secret_store_data_loss': args['accept_secret_store_data_loss'],
             'gofer_version': version,
-            '_database': posixpath.normpath(effective['server.storage_path']),
+            '_database': _validate.normpath(effective['server.storage_path']),
             'accept_database_reset': args['accept_database_reset'],
         }
         for name in FILE_COMMON_ARGUMENTS:
             if args.get(name) is not None:
                 module_args[name] = args[name]
         return {'args': module_args, 'findings': findings, 'config': config}
+
+    def environment_label(self):
+        """How messages name service_environment: by the role's variable when the task is the role's own."""
+        role = getattr(self._task, '_role', None)
+        name = role.get_name() if role is not None and hasattr(role, 'get_name') else None
+        return 'gofer_service_environment' if name == 'gofer.gofer.server' else 'service_environment'
 
     @staticmethod
     def check_target_options(args):

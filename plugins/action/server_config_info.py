@@ -51,9 +51,11 @@ class ActionModule(ActionBase):
             result.update(read)
             return result
         text = read.pop('_gofer_config_text', None)
+        problem = read.pop('_gofer_config_problem', None)
         result.update(read, changed=False, config=None, valid=False, findings=[])
         if text is None:
-            what = 'is a symbolic link (not followed)' if (read.get('file') or {}).get('is_link') else 'does not exist'
+            what = problem or ('is a symbolic link (not followed)' if (read.get('file') or {}).get('is_link')
+                               else 'does not exist')
             result['findings'] = [{'level': 'error', 'key': 'dest', 'message': 'dest: %s %s.' % (args['dest'], what)}]
             return result
         try:

@@ -26,11 +26,12 @@ def toml_value(value):
         raise AnsibleFilterError('gofer.gofer.toml_value: %s' % e)
 
 
-def seconds(value):
+def seconds(value, name=None):
+    """Whole seconds, or an error naming the variable (name) the value came from."""
     try:
         return parse_duration(value)
     except ValueError as e:
-        raise AnsibleFilterError('gofer.gofer.seconds: %s' % e)
+        raise AnsibleFilterError('%s: %s' % (name or 'gofer.gofer.seconds', e))
 
 
 def as_bool(value, name):

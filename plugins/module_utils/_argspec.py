@@ -33,6 +33,8 @@ def user_options():
         accept_database_reset=dict(type='bool', default=False),
         secret_values=dict(type='list', elements='str', default=[], no_log=True),
         account_created_earlier=dict(type='bool', default=False),
+        # Validated on the controller only; never passed to the module.
+        service_environment=dict(type='dict', default={}, no_log=True),
     )
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import posixpath
 
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import DIRECTORY_KEYS, SQLITE_KEYS
+from ansible_collections.gofer.gofer.plugins.module_utils._validate import DIRECTORY_KEYS, SQLITE_KEYS, normpath
 
 
 def sqlite_files(effective):
     """[{'path', 'key'}] of the sqlite files the release reads (Gofer creates them, not their directories)."""
-    return [{'path': posixpath.normpath(effective[k]), 'key': k} for k in SQLITE_KEYS if k in effective]
+    return [{'path': normpath(effective[k]), 'key': k} for k in SQLITE_KEYS if k in effective]
 
 
 def data_dirs(effective):
@@ -26,7 +26,7 @@ def data_dirs(effective):
     dirs = {}
     files = [item['key'] for item in sqlite_files(effective)]
     for key in files + [k for k in DIRECTORY_KEYS if k in effective]:
-        path = posixpath.normpath(effective[key])
+        path = normpath(effective[key])
         path = posixpath.dirname(path) if key in files else path
         if path != '/':
             dirs.setdefault(path, []).append(key)

@@ -71,6 +71,23 @@ def clip(text, limit=80):
     return shown
 
 
+def normpath(path):
+    """posixpath.normpath, with a leading "//" made "/". POSIX lets exactly two leading slashes mean something
+    else, so normpath keeps them (and dirname("//") is "//"), but Linux, where Gofer runs, reads "//x" as "/x"."""
+    path = posixpath.normpath(path)
+    return '/' + path.lstrip('/') if path.startswith('//') else path
+
+
+def parents(path):
+    """The directories above path, nearest first, without "/"; for any string, the walk ends."""
+    found = []
+    parent = posixpath.dirname(path)
+    while parent not in ('/', '') and parent != path:
+        found.append(parent)
+        path, parent = parent, posixpath.dirname(parent)
+    return found
+
+
 def describe(value, path='', secret=None):
     """A short, type-revealing rendering of a TOML value for messages; never the value of a secret."""
     if secret if secret is not None else is_secret(path, value):
@@ -554,8 +571,8 @@ class Validator(object):
                                % (shown, ' and '.join('"%s"' % c for c in bad),
                                   '?, %% or #' if self.release < (0, 8, 0) else '? or %'))
                     continue
-                sqlite_paths.setdefault(posixpath.normpath(value), []).append(path)
-            if fmt != S.FILE and (value == '/tmp' or value.startswith('/tmp/')):
+                sqlite_paths.setdefault(normpath(value), []).append(path)
+            if fmt != S.FILE and (normpath(value) + '/').startswith('/tmp/'):
                 self.warn(path, '"%s" is under /tmp%s; its data is lost on reboot. Use a directory such as '
                           '/var/lib/gofer.' % (clip(value), self.origin(path)))
         for paths in sqlite_paths.values():
@@ -567,11 +584,10 @@ class Validator(object):
         for path in SQLITE_KEYS + DIRECTORY_KEYS:
             value = self.get(path)
             if isinstance(value, str) and posixpath.isabs(value):
-                value = posixpath.normpath(value)
-                made = posixpath.dirname(value) if path in SQLITE_KEYS else value
-                while made != '/':
-                    directories.setdefault(made, []).append(path)
-                    made = posixpath.dirname(made)
+                value = normpath(value)
+                made = parents(value) if path in SQLITE_KEYS or value == '/' else [value] + parents(value)
+                for directory in made:
+                    directories.setdefault(directory, []).append(path)
         for file_path, keys in sorted(sqlite_paths.items()):
             if file_path in directories:
                 self.error(keys[0], '"%s" is also a directory this config needs (for %s), so it would be created '

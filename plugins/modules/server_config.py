@@ -186,6 +186,33 @@ options:
         and the docker group membership is not reported either (that task sets it).
     type: bool
     default: false
+  service_environment:
+    description:
+      - The environment the Gofer service runs with, as variable names and values (the role C(gofer.gofer.server)
+        passes C(gofer_service_environment), the environment it writes into the systemd unit).
+      - Gofer reads every C(GOFER_WEB_*) variable over the config file, so each one can undo what validation checked
+        (C(GOFER_WEB_DEVELOPMENT__BYPASS_AUTH=true) turns authentication off whatever the file says). The config is
+        therefore validated as Gofer reads it, with these variables merged over the file the way Gofer merges them.
+        The prefix C(GOFER_WEB_) (in any case) is removed, C(__) separates nesting levels and the rest is lowercased,
+        so C(GOFER_WEB_SCHEDULER__DOCKER__TIMEOUT) sets C(scheduler.docker.timeout). The value is read as a literal;
+        V(true) or V(false) is a boolean, digits are an integer, a number with a C(.) is a float, C([...]) is an
+        array, C({...}) a table, C("...") a string with escapes, and anything else the string as written. So
+        C(GOFER_WEB_API__LOG_LEVEL=3) is the integer 3, which the log level refuses, and a value is forced to be a
+        string by writing it in double quotes inside the value.
+      - Each error names the variable (C(service_environment.NAME), or C(gofer_service_environment.NAME) when the task
+        is the role's own) as well as the config key it sets. A variable that names an unknown key is an error with a
+        suggestion, like an unknown key in the file. Two variables that set one key, an empty value, and a variable
+        with no key after the prefix are errors too.
+      - A value that lands under C([secret_store]) (such as the encryption key) is never shown, and is masked in
+        the output.
+      - Variables not named C(GOFER_WEB_*), such as C(RUST_LOG), are not checked against the config.
+      - Values must be strings, numbers or booleans; V(null), lists and mappings are refused, since the unit would
+        get their Python rendering. A YAML boolean is written into the unit as C(True) or C(False), which Gofer
+        reads as a string, so write V('true') or V('false') quoted.
+      - The variables are only validated here. They are not placed, not passed to the target and not returned; the
+        role writes them into the unit. The directories, TLS files and key guard follow the config file.
+    type: dict
+    default: {}
   _data_dirs:
     description:
       - Internal, filled in by the action plugin from the validated config. Do not set it.
@@ -446,6 +473,7 @@ from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
+from ansible_collections.gofer.gofer.plugins.module_utils import _placed
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 
 DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (ground truth §1, scheduler)
@@ -563,6 +591,10 @@ class Placer(object):
             if os.path.islink(path):
                 self.fail('%s is a symbolic link; it is not followed (its target could be any file). Remove the link '
                           'so that a regular file can be placed there.' % path)
+            what = _placed.kind(os.lstat(path).st_mode) if os.path.lexists(path) else None
+            if what is not None:
+                self.fail('%s is %s, not a regular file; a file is placed only where none is or a regular file is. '
+                          'Remove it.' % (path, what))
         for item in self.params['_sqlite_files'] or []:
             if os.path.isdir(item['path']):
                 self.fail('%s: "%s" is a directory on the target; Gofer panics opening it as a database ("unable '
@@ -592,27 +624,33 @@ class Placer(object):
             same, against = _keyguard.matches(guard['key'], record), 'the key recorded in %s' % record_path
         else:
             verdict = self.params['_old_key']
+            unread = None
             if verdict is None and config_sha is not None:
-                # Only the controller can parse TOML (bullseye's Python has no tomllib): hand it the placed
-                # config, and it runs this module again with the verdict. Nothing has been changed yet.
-                with open(dest, 'rb') as f:
-                    text = to_native(f.read(1024 * 1024), errors='surrogate_or_replace')
-                self.module.exit_json(changed=False, _gofer_old_config=text)
+                placed = _placed.read(dest)
+                unread = placed['problem']
+                if unread is None:
+                    # Only the controller can parse TOML (bullseye's Python has no tomllib): hand it the placed
+                    # config, and it runs this module again with the verdict. Nothing has been changed yet.
+                    self.module.exit_json(changed=False, _gofer_old_config=placed['text'])
             if verdict in ('same', 'different'):
                 same = verdict == 'same'
                 against = 'the key in the config on the host (%s)' % dest
         if same is None:
             self.warn(KEY_PATH, '%s: the secret store %s exists but there is no record of the key it was written '
-                                'with; the key given now is recorded in %s, and a different key will be refused from '
-                                'now on.' % (KEY_PATH, guard['db'], record_path))
+                                'with%s; the key given now is recorded in %s, and a different key will be refused from '
+                                'now on.' % (KEY_PATH, guard['db'],
+                                             ', and the config on the host %s %s' % (dest, unread) if unread else '',
+                                             record_path))
         elif not same:
             loss = ('every secret stored in %s (%d bytes) would become unreadable: Gofer encrypts each one with this '
                     'key and cannot decrypt it with another' % (guard['db'], os.path.getsize(db)))
             if self.params['accept_secret_store_data_loss']:
                 self.warn(KEY_PATH, '%s: replaced although it differs from %s; %s.' % (KEY_PATH, against, loss))
             else:
-                self.fail('%s: differs from %s; %s. Keep the old key, or set accept_secret_store_data_loss to true '
-                          'to replace it and lose those secrets.' % (KEY_PATH, against, loss))
+                # The module option, and the role's variable that sets it.
+                self.fail('%s: differs from %s; %s. Keep the old key, or set accept_secret_store_data_loss (role: '
+                          'gofer_accept_secret_store_data_loss) to true to replace it and lose those secrets.'
+                          % (KEY_PATH, against, loss))
         self.key_known = same
 
     def guard_database(self):
@@ -629,9 +667,10 @@ class Placer(object):
         why = ('server.storage_path: the database %s was written by Gofer %s, and %s rewrote its schema in place, so '
                'Gofer %s panics at start-up on it ("VersionMismatch").' % (db, previous, ', '.join(crossed), version))
         if not self.params['accept_database_reset']:
-            self.fail('%s Keep gofer_version at %s, or set accept_database_reset to true: the database is then moved '
-                      'aside (renamed, never deleted) and Gofer starts with a new one, without the old pipelines, '
-                      'runs and secret records; the secret store and its key are kept.' % (why, previous))
+            self.fail('%s Keep gofer_version at %s, or set accept_database_reset (role: gofer_accept_database_reset) '
+                      'to true: the database is then moved aside (renamed, never deleted) and Gofer starts with a new '
+                      'one, without the old pipelines, runs and secret records; the secret store and its key are kept.'
+                      % (why, previous))
         moved = '%s.before-%s.%s' % (db, version, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()))
         self.database_reset = {'database': db, 'moved_to': moved, 'crossed': crossed}
         self.warn('server.storage_path', '%s Reset as accepted: moved to %s.' % (why, moved))
@@ -733,8 +772,9 @@ class Placer(object):
                 self.fail('%s is a symbolic link; it is not followed.' % to_native(b_path))
             raise
         with os.fdopen(fd, 'rb') as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                self.fail('%s exists and is not a regular file.' % to_native(b_path))
+            what = _placed.kind(os.fstat(f.fileno()).st_mode)
+            if what is not None:
+                self.fail('%s is %s, not a regular file. Remove it.' % (to_native(b_path), what))
             return f.read()
 
     def place_file(self, path, data, file_args, diff_text=None):
@@ -839,9 +879,12 @@ class Placer(object):
         data = to_bytes(params['content'], errors='surrogate_or_strict')
         if self.previous_version != params['gofer_version']:
             # The controller reports the migration steps from the config placed for the previous release.
-            old = self.read_current(to_bytes(dest, errors='surrogate_or_strict'))
-            if old is not None and old != data:
-                self.config_texts = {'before': to_native(old[:1024 * 1024], errors='surrogate_or_replace')}
+            old = _placed.read(dest)
+            if old['problem'] is not None:
+                self.warn('dest', 'dest: the config on the host %s %s; what changes for Gofer between the releases '
+                                  'is not reported from it.' % (dest, old['problem']))
+            elif old['data'] is not None and old['data'] != data:
+                self.config_texts = {'before': old['text']}
 
         def diff_text(old, new):
             # The controller renders both texts parsed, with every secret masked; they never reach the output.

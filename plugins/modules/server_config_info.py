@@ -128,10 +128,14 @@ findings:
       description: What was found, what Gofer does with it, and the fix.
       type: str
 file:
-  description: Owner, group and mode of the config file, and whether it is a symbolic link (it is not followed).
+  description:
+    - Owner, group and mode of the config file, whether it is a symbolic link (it is not followed), and its type
+      (V(file), V(directory), V(link) or V(other), such as a named pipe).
+    - A file that is not a regular file, is larger than 1 MiB or is not UTF-8 text is not parsed; a finding on
+      C(dest) says which.
   returned: when O(dest) exists
   type: dict
-  sample: {owner: root, group: gofer, mode: "0640", size: 1423, is_link: false}
+  sample: {owner: root, group: gofer, mode: "0640", size: 1423, is_link: false, type: file}
 paths:
   description:
     - Every path the config names that Gofer uses, with the config keys that name it, whether it exists, its type,
@@ -155,11 +159,9 @@ import pwd
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
-
-MAX_CONFIG = 1024 * 1024
+from ansible_collections.gofer.gofer.plugins.module_utils import _placed
 
 
 def describe(path):
@@ -183,17 +185,12 @@ def describe(path):
 
 
 def read_config(dest):
-    """(text, file description) of the config, never read through a link; (None, description) otherwise."""
+    """(text, file description, problem) of the config, never read through a link, never blocking on it."""
     info = describe(dest)
-    if not info['exists'] or info['type'] != 'file':
-        return None, info
-    try:
-        fd = os.open(dest, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
-    except OSError:
-        return None, info
-    with os.fdopen(fd, 'rb') as f:
-        data = f.read(MAX_CONFIG + 1)
-    return to_native(data[:MAX_CONFIG], errors='surrogate_or_replace'), info
+    if not info['exists']:
+        return None, info, None
+    read = _placed.read(dest)
+    return read['text'] if read['problem'] is None else None, info, read['problem']
 
 
 def main():
@@ -214,11 +211,14 @@ def main():
     if module.params['_paths'] is not None:
         result['paths'] = [describe(path) for path in module.params['_paths']]
         module.exit_json(**result)
-    text, info = read_config(dest)
-    result['exists'] = text is not None
+    text, info, problem = read_config(dest)
+    result['exists'] = info.get('type') == 'file'
     if info['exists']:
         result['file'] = {'owner': info['owner'], 'group': info['group'], 'mode': info['mode'],
-                          'size': info['size'], 'is_link': info['type'] == 'link'}
+                          'size': info['size'], 'is_link': info['type'] == 'link', 'type': info['type']}
+    if problem is not None:
+        # The action reports it as a finding on dest, as it does a missing file.
+        result['_gofer_config_problem'] = problem
     if text is not None:
         # Parsed and masked on the controller (Python before 3.11 has no TOML parser); the action never returns it.
         result['_gofer_config_text'] = text

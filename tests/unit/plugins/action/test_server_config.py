@@ -464,3 +464,108 @@ def test_a_recorded_release_this_collection_does_not_know_is_guessed_not_a_crash
     assert 'failed' not in result
     engine = [f for f in result['findings'] if f['key'] == 'object_store.engine']
     assert engine and 'its release is not recorded' in engine[0]['message']
+
+
+# -- GOFER_WEB_* variables of the service's environment, which Gofer reads over the file ----------------
+
+def env_run(tmp_path, environment, role=None, **args):
+    action = make_action(dict({'content': GOOD, 'service_environment': environment}, **args), tmp_path)
+    action._task._role = role
+    return action.run(task_vars={}), action._execute_module
+
+
+def test_a_variable_that_turns_on_bypass_auth_is_refused_naming_it(tmp_path):
+    result, executed = env_run(tmp_path, {'GOFER_WEB_DEVELOPMENT__BYPASS_AUTH': 'true'})
+    assert result['failed'] is True and executed.call_count == 0
+    assert result['msg'].startswith('The Gofer config (content, with service_environment over it) is invalid; '
+                                    'nothing was changed. 1 error:\n- service_environment.'
+                                    'GOFER_WEB_DEVELOPMENT__BYPASS_AUTH: Gofer reads this variable over the config '
+                                    'file. development.bypass_auth: is true')
+    assert [f['key'] for f in result['findings']] == ['service_environment.GOFER_WEB_DEVELOPMENT__BYPASS_AUTH']
+
+
+def test_in_the_role_the_message_names_the_role_variable(tmp_path):
+    role = MagicMock()
+    role.get_name.return_value = 'gofer.gofer.server'
+    result, _executed = env_run(tmp_path, {'gofer_web_development__bypass_auth': 'true'}, role=role)
+    assert ('- gofer_service_environment.gofer_web_development__bypass_auth: Gofer reads this variable over the '
+            'config file. development.bypass_auth: is true') in result['msg']
+    assert 'with gofer_service_environment over it' in result['msg']
+
+
+def test_allow_insecure_lets_the_variable_through_as_a_warning(tmp_path):
+    result, executed = env_run(tmp_path, {'GOFER_WEB_DEVELOPMENT__BYPASS_AUTH': 'true'}, allow_insecure=True)
+    assert 'failed' not in result and executed.call_count == 1
+    assert any(w.startswith('service_environment.GOFER_WEB_DEVELOPMENT__BYPASS_AUTH: Gofer reads this variable')
+               for w in result['warnings'])
+
+
+@pytest.mark.parametrize('environment,key,fragment', [
+    # figment parses the value: "3" is an integer, which the log level string refuses.
+    ({'GOFER_WEB_API__LOG_LEVEL': '3'}, 'GOFER_WEB_API__LOG_LEVEL', 'api.log_level: found integer 3'),
+    ({'GOFER_WEB_SCHEDULER__DOCKER__TIMEOUT': '5m'}, 'GOFER_WEB_SCHEDULER__DOCKER__TIMEOUT',
+     'scheduler.docker.timeout: found string "5m"'),
+    ({'GOFER_WEB_SCHEDULER__DOCKER__TIMEOUT': '300.0'}, 'GOFER_WEB_SCHEDULER__DOCKER__TIMEOUT', 'found float'),
+    ({'GOFER_WEB_SERVER__BIND_ADDRESS': 'localhost:8080'}, 'GOFER_WEB_SERVER__BIND_ADDRESS', 'is not IP:port'),
+    ({'GOFER_WEB_DEVELOPMENT': '{bypass_auth=true}'}, 'GOFER_WEB_DEVELOPMENT', 'development.bypass_auth: is true'),
+    # A YAML boolean reaches the unit as True, which Gofer reads as a string.
+    ({'GOFER_WEB_DEVELOPMENT__PRETTY_LOGGING': True}, 'GOFER_WEB_DEVELOPMENT__PRETTY_LOGGING',
+     'the unit writes a YAML boolean as True or False'),
+    ({'GOFER_WEB_API__LOG_LEVL': 'info'}, 'GOFER_WEB_API__LOG_LEVL', 'Did you mean GOFER_WEB_API__LOG_LEVEL?'),
+    ({'GOFER_WEB_SERVERR__URL': 'x'}, 'GOFER_WEB_SERVERR__URL', 'Did you mean GOFER_WEB_SERVER?'),
+    ({'GOFER_WEB_API____LOG_LEVEL': 'info'}, 'GOFER_WEB_API____LOG_LEVEL', 'names no config key'),
+    ({'GOFER_WEB_API__LOG_LEVEL': ''}, 'GOFER_WEB_API__LOG_LEVEL', 'is empty'),
+    ({'GOFER_WEB_API__LOG_LEVEL': 'info', 'gofer_web_api__log_level': 'warn'}, 'gofer_web_api__log_level',
+     'sets api.log_level, as GOFER_WEB_API__LOG_LEVEL does'),
+    ({'RUST_LOG': None}, 'RUST_LOG', 'is null; an environment variable holds text'),
+    ({'GOFER_WEB_API__LOG_LEVEL': ['info']}, 'GOFER_WEB_API__LOG_LEVEL', 'is a list'),
+    ({'FOO': {'a': 1}}, 'FOO', 'is a mapping'),
+])
+def test_each_bad_variable_is_an_error_naming_it(tmp_path, environment, key, fragment):
+    result, executed = env_run(tmp_path, environment)
+    assert result['failed'] is True and executed.call_count == 0
+    errors = [f for f in result['findings'] if f['key'] == 'service_environment.' + key]
+    assert errors, result['findings']
+    assert errors[0]['message'].startswith('service_environment.%s: ' % key)
+    assert fragment in errors[0]['message']
+
+
+def test_variables_that_are_not_gofer_web_and_good_ones_pass_and_never_reach_the_module(tmp_path):
+    environment = {'RUST_LOG': 'info', 'HOME': '/var/lib/gofer', 'GOFER_WEB_API__LOG_LEVEL': 'warn',
+                   'GOFER_WEB_SCHEDULER__DOCKER__TIMEOUT': 600, 'GOFER_WEB_DEVELOPMENT__PRETTY_LOGGING': 'false'}
+    result, executed = env_run(tmp_path, environment)
+    assert 'failed' not in result, result.get('msg')
+    assert 'service_environment' not in module_args(executed)
+    assert 'warn' not in json.dumps(module_args(executed)['_secrets'])
+
+
+def test_a_variable_is_merged_over_the_file_as_gofer_merges_it(tmp_path):
+    # The file's 300 s docker timeout is below the 600 s stop timeout the variable sets; both are named.
+    result, _executed = env_run(tmp_path, {'GOFER_WEB_API__TASK_EXECUTION_STOP_TIMEOUT': '600'})
+    assert result['failed'] is True
+    assert ('service_environment.GOFER_WEB_API__TASK_EXECUTION_STOP_TIMEOUT: Gofer reads this variable over the '
+            'config file. scheduler.docker.timeout: ') in result['msg']
+    # A variable can also mend the file: the key it sets is what Gofer reads.
+    result, _executed = env_run(tmp_path, {}, content=GOOD.replace('bypass_auth = false\n', ''))
+    assert result['failed'] is True
+    result, _executed = env_run(tmp_path, {'GOFER_WEB_DEVELOPMENT__BYPASS_AUTH': 'false'},
+                                content=GOOD.replace('bypass_auth = false\n', ''))
+    assert 'failed' not in result
+
+
+@pytest.mark.parametrize('value', ['"tooshortkey"', 'tooshortkey', '{encryption_key="tooshortkey"}'])
+def test_a_variable_on_the_encryption_key_is_never_shown(tmp_path, value):
+    name = ('GOFER_WEB_SECRET_STORE__SQLITE' if value.startswith('{')
+            else 'GOFER_WEB_SECRET_STORE__SQLITE__ENCRYPTION_KEY')
+    result, executed = env_run(tmp_path, {name: value})
+    assert result['failed'] is True and executed.call_count == 0
+    assert 'service_environment.%s: Gofer reads this variable over the config file. ' % name in result['msg']
+    assert 'secret_store.sqlite.encryption_key: is 11 bytes' in result['msg']
+    assert 'tooshortkey' not in json.dumps(result)
+
+
+def test_a_good_key_from_a_variable_is_masked_in_what_goes_to_the_module(tmp_path):
+    other = 'A' * 32
+    result, executed = env_run(tmp_path, {'GOFER_WEB_SECRET_STORE__SQLITE__ENCRYPTION_KEY': '"%s"' % other})
+    assert 'failed' not in result
+    assert other in module_args(executed)['_secrets'], 'the module masks it wherever it appears'

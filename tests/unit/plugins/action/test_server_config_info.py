@@ -103,3 +103,33 @@ def test_secret_values_are_masked_everywhere():
 def test_an_unsupported_release_fails_before_the_host_is_asked():
     with pytest.raises(AnsibleActionFail, match='gofer_version: Gofer version "0.2" is not supported'):
         run({'gofer_version': '0.2'}, {})
+
+
+def test_a_config_whose_paths_start_with_two_slashes_is_read_in_bounded_time():
+    # The validator used to loop for ever on "//": posixpath keeps two leading slashes and dirname("//") is "//".
+    import signal
+
+    def expired(_signum, _frame):
+        raise AssertionError('still running after 5 s')
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, 5)
+    try:
+        read = {'exists': True, '_gofer_config_text': PLACED.replace('"/var/lib/gofer/', '"//var/lib/gofer/')}
+        result, _executed = run({'gofer_version': '0.9.1'}, read)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result['valid'] is True
+    paths = {item['path']: item['keys'] for item in result['paths']}
+    assert paths['/var/lib/gofer'] == ['server.storage_path', 'secret_store.sqlite.path']
+    assert paths['/var/lib/gofer/gofer.db'] == ['server.storage_path']
+
+
+def test_a_file_the_target_could_not_use_is_a_finding_naming_it():
+    problem = 'is a named pipe (FIFO), not a regular file; Gofer reads no config from it'
+    result, executed = run({}, {'exists': False, 'dest': '/etc/gofer/gofer_web.toml', '_gofer_config_problem': problem,
+                                'file': {'type': 'other', 'is_link': False}})
+    assert result['valid'] is False and result['config'] is None and 'failed' not in result
+    assert result['findings'] == [{'level': 'error', 'key': 'dest', 'message': 'dest: /etc/gofer/gofer_web.toml %s.'
+                                   % problem}]
+    assert '_gofer_config_problem' not in result and executed.call_count == 1

@@ -73,6 +73,45 @@ def test_seconds_refuses(value):
         seconds(value)
 
 
+def test_seconds_names_the_variable_it_is_given():
+    with pytest.raises(AnsibleFilterError) as e:
+        seconds('10 minutes', 'gofer_scheduler_docker_timeout')
+    assert str(e.value).startswith("gofer_scheduler_docker_timeout: '10 minutes' is not a duration; use whole "
+                                   "seconds or a string such as")
+
+
+def render_role_template(**variables):
+    import os
+    import jinja2
+    import yaml
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
+    with open(os.path.join(root, 'roles', 'server', 'defaults', 'main.yml')) as f:
+        context = yaml.safe_load(f)
+    context.update(gofer_secret_store_sqlite_encryption_key='0123456789abcdef0123456789abcdef', **variables)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(root, 'roles', 'server', 'templates')),
+                             trim_blocks=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    for name, fn in FILTERS.items():
+        env.filters['gofer.gofer.' + name] = fn
+    return env.get_template('gofer_web.toml.j2').render(context)
+
+
+@pytest.mark.parametrize('variable,key', [
+    ('gofer_scheduler_docker_timeout', 'scheduler.docker.timeout'),
+    ('gofer_api_event_prune_interval', 'api.event_prune_interval'),
+    ('gofer_extensions_stop_timeout', 'extensions.stop_timeout'),
+])
+def test_a_bad_duration_in_a_role_variable_is_an_error_naming_the_variable(variable, key):
+    with pytest.raises(AnsibleFilterError) as e:
+        render_role_template(**{variable: '10 minutes'})
+    assert str(e.value).startswith("%s (or gofer_config_overrides %s): '10 minutes' is not a duration"
+                                   % (variable, key))
+
+
+def test_good_durations_in_role_variables_render_as_seconds():
+    placed = tomllib.loads(render_role_template(gofer_scheduler_docker_timeout='10m', gofer_api_event_prune_interval=60))
+    assert placed['scheduler']['docker']['timeout'] == 600 and placed['api']['event_prune_interval'] == 60
+
+
 @pytest.mark.parametrize('value', [0, 1, 59, 60, 90, 300, 3600, 86400, 604800, 15768000, 1209601])
 def test_format_duration_round_trips_through_seconds(value):
     from ansible_collections.gofer.gofer.plugins.module_utils._duration import format_duration

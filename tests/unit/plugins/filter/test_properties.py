@@ -24,6 +24,7 @@ from ansible_collections.gofer.gofer.plugins.filter.gofer import FilterModule  #
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S  # noqa: E402
 from ansible_collections.gofer.gofer.plugins.module_utils._duration import UNITS  # noqa: E402
 from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, Finding, validate  # noqa: E402
+from ansible_collections.gofer.gofer.plugins.module_utils._validate import normpath, parents  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..', '..', '..', '..')
@@ -121,6 +122,38 @@ def test_any_parsed_toml_gives_findings_never_a_crash(release, config, allow_ins
     found = validate(config, version=release, allow_insecure=allow_insecure)
     assert all(isinstance(f, Finding) and f.message.startswith(f.key + ': ') for f in found)
     record('no_crash-%s' % release)
+
+
+PATH_TEXT = st.one_of(TEXT, st.text(st.sampled_from('/.a\x00'), max_size=40))
+PATH_KEYS = sorted(p for p, spec in ALL_KEYS.items() if spec['format'] in (S.SQLITE_FILE, S.DIRECTORY, S.FILE))
+
+
+@PROFILE
+@given(path=PATH_TEXT)
+def test_path_normalisation_ends_for_every_string(path):
+    # "//" used to make the walk up to "/" loop for ever: dirname("//") is "//".
+    norm = normpath(path)
+    assert normpath(norm) == norm
+    assert not norm.startswith('//')
+    above = parents(norm)
+    assert len(above) <= norm.count('/') and '/' not in above and len(set(above)) == len(above)
+    record('path_normalisation')
+
+
+@pytest.mark.parametrize('release', RELEASES)
+@PROFILE
+@given(data=st.data())
+def test_any_string_in_any_path_key_gives_findings_never_a_hang(release, data):
+    keys = [k for k in PATH_KEYS if k in S.schema_for(release)['keys']]
+    config = {}
+    for key in data.draw(st.lists(st.sampled_from(keys), min_size=1, max_size=3, unique=True)):
+        node = config
+        for part in key.split('.')[:-1]:
+            node = node.setdefault(part, {})
+        node[key.rsplit('.', 1)[-1]] = data.draw(PATH_TEXT)
+    found = validate(config, version=release, allow_insecure=True)
+    assert all(isinstance(f, Finding) and f.message.startswith(f.key + ': ') for f in found)
+    record('path_keys-%s' % release)
 
 
 def wrong_value(spec):
@@ -243,3 +276,38 @@ def test_any_raw_toml_text_is_refused_or_placed_never_an_exception_or_a_leak(rel
     if result.get('failed'):
         assert result['msg'] and len(result['msg']) < 20000
     record('raw_text-%s' % release)
+
+
+ENV_TEXT = st.one_of(TEXT, st.text(st.sampled_from('[]{},="\'\\ tru.0-9a'), max_size=30))
+
+
+@PROFILE
+@given(text=ENV_TEXT)
+def test_any_environment_value_is_read_as_a_literal_or_kept_as_written(text):
+    from ansible_collections.gofer.gofer.plugins.plugin_utils._environment import _WHITESPACE, UNIT, parse_value
+    try:
+        value = parse_value(text)
+    except ValueError as e:
+        assert 'levels deep' in str(e)
+        return
+    assert value is UNIT or isinstance(value, (str, bool, int, float, list, dict))
+    trimmed = text.strip(_WHITESPACE)
+    if not trimmed.startswith(('"', "'", '[', '{')):
+        # A bare value is a boolean, a number, or the text itself, never anything else.
+        assert isinstance(value, (bool, int, float)) or value == trimmed or (value is UNIT and not trimmed)
+    record('environment_values')
+
+
+@pytest.mark.parametrize('release', RELEASES)
+@PROFILE
+@given(environment=st.dictionaries(
+    st.one_of(st.sampled_from(['GOFER_WEB_' + p.upper().replace('.', '__') for p in sorted(KEYS)]), TEXT),
+    st.one_of(ENV_TEXT, st.booleans(), st.integers(), st.none(), st.lists(st.integers(), max_size=2)), max_size=4))
+def test_any_environment_gives_findings_naming_a_variable_never_a_crash(release, environment):
+    from ansible_collections.gofer.gofer.plugins.plugin_utils._environment import Overrides
+    env = Overrides(environment, 'gofer_service_environment')
+    found = env.findings + env.attribute(validate(env.over({}), version=release, allow_insecure=True))
+    assert all(isinstance(f, Finding) and f.message.startswith(f.key + ': ') for f in found)
+    named = {f.key.split('.', 1)[1] for f in found if f.key.startswith('gofer_service_environment.')}
+    assert named <= set(environment)
+    record('environment-%s' % release)

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 
 import pytest
 
@@ -14,6 +16,7 @@ try:
 except ImportError:
     import tomli as tomllib
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _paths
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, WARNING, validate
 
@@ -526,6 +529,48 @@ def test_a_sqlite_path_that_this_config_makes_a_directory_is_an_error():
     found = findings({'server.storage_path': '"/var/lib/gofer/logs"',
                       'api.task_execution_logs_dir': '"/var/lib/gofer/logs"'})
     assert_finding(found, ERROR, 'server.storage_path', 'api.task_execution_logs_dir')
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    """Fail, instead of hanging, when the body runs longer than seconds."""
+    def expired(_signum, _frame):
+        raise AssertionError('still running after %s s' % seconds)
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize('key,value,clash,refused', [
+    ('server.storage_path', '//var/lib/gofer/x.db', {'object_store.sqlite.path': '"/var/lib/gofer/x.db/o.db"'},
+     'server.storage_path'),
+    ('object_store.sqlite.path', '//var/lib/gofer/o.db', {'server.storage_path': '"/var/lib/gofer/o.db/g.db"'},
+     'object_store.sqlite.path'),
+    ('api.task_execution_logs_dir', '//var/lib/gofer/logs', {'server.storage_path': '"/var/lib/gofer/logs"'},
+     'server.storage_path'),
+])
+def test_a_path_with_two_leading_slashes_is_validated_as_the_same_path_with_one(key, value, clash, refused):
+    # Linux reads "//var/lib/gofer" as "/var/lib/gofer"; the validator used to loop on "//" while memory grew.
+    with deadline(5):
+        assert findings({key: '"%s"' % value}) == []
+        found = findings(dict(clash, **{key: '"%s"' % value}))
+    errors = only(found, ERROR)
+    assert len(errors) == 1, found
+    assert_finding(errors, ERROR, refused, 'is also a directory this config needs')
+
+
+def test_the_paths_of_a_config_with_two_leading_slashes_are_normalised():
+    effective = {'server.storage_path': '//var/lib/gofer/gofer.db', 'api.task_execution_logs_dir': '//var/log//gofer/',
+                 'secret_store.sqlite.path': '///srv/s.db'}
+    with deadline(5):
+        assert _paths.data_dirs(effective) == {'/var/lib/gofer': ['server.storage_path'], '/srv':
+                                               ['secret_store.sqlite.path'], '/var/log/gofer':
+                                               ['api.task_execution_logs_dir']}
+        assert [f['path'] for f in _paths.sqlite_files(effective)] == ['/var/lib/gofer/gofer.db', '/srv/s.db']
 
 
 def test_integers_beyond_toml_range():

@@ -259,7 +259,8 @@ def test_new_key_is_refused_while_the_secret_store_exists(target, capsys, check)
     assert result['msg'].startswith('secret_store.sqlite.encryption_key: differs from the key recorded in ')
     assert 'every secret stored in %s (116 bytes) would become unreadable' % (target / 'data' / 'secrets.db') \
         in result['msg']
-    assert 'accept_secret_store_data_loss' in result['msg']
+    assert ('Keep the old key, or set accept_secret_store_data_loss (role: gofer_accept_secret_store_data_loss) to '
+            'true to replace it and lose those secrets.') in result['msg']
     assert dest.read_bytes() == before
     assert KEY not in out and OLD_KEY not in out
 
@@ -560,7 +561,8 @@ def test_a_release_change_across_a_database_rewrite_is_refused(target, capsys, c
     assert result['msg'].startswith('server.storage_path: the database %s was written by Gofer %s, and '
                                     % (target / 'data' / 'gofer.db', old))
     assert 'Gofer %s panics at start-up on it ("VersionMismatch")' % new in result['msg']
-    assert 'Keep gofer_version at %s, or set accept_database_reset to true' % old in result['msg']
+    assert ('Keep gofer_version at %s, or set accept_database_reset (role: gofer_accept_database_reset) to true: '
+            % old) in result['msg']
     assert result['msg'].endswith('Nothing was changed.')
     assert {p: p.read_bytes() for p in before} == before
 
@@ -629,3 +631,50 @@ def test_a_reset_killed_before_the_database_moved_leaves_no_old_journal_beside_i
     assert not (target / 'data' / 'gofer.db-wal').exists(), 'the journal moved first'
     assert (target / 'data' / 'gofer.db').exists(), 'the database is still there, so the next run refuses again'
     assert json.loads(record_of(target).read_text())['gofer_version'] == '0.7.3'
+
+
+# -- a placed config the module cannot use as it is ----------------------------------------
+
+def test_a_named_pipe_at_dest_is_refused_before_any_change_and_never_opened(target, capsys):
+    (target / 'etc' / 'gofer').mkdir(parents=True)
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    os.mkfifo(dest)  # no writer: a blocking open or read would hang here
+    result, _out = run(capsys, args_for(target))
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == ('%s is a named pipe (FIFO), not a regular file; a file is placed only where none is or a '
+                             'regular file is. Remove it. Nothing was changed.' % dest)
+    assert listing(target) == ['etc'], 'no data directory was created'
+
+
+OVERSIZED = '# padding\n' * 104858  # with a config after it, just over 1 MiB
+
+
+@pytest.mark.parametrize('placed,problem', [
+    (OVERSIZED, 'is %d bytes, more than the 1048576 bytes (1 MiB) read of a config'),
+    ('[api]\nlog_level = "caf\xe9"\n', 'is not UTF-8 text (byte 22)'),
+])
+def test_an_old_config_over_1_mib_or_not_utf8_is_named_not_cut_in_the_migration_report(
+        target, capsys, placed, problem):
+    run_ok(versioned(target, '0.7.3'))
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    dest.write_bytes(placed.encode('latin-1') + config_text(target).encode())
+    problem = problem.replace('%d', str(os.path.getsize(dest)))
+    result, _out = run(capsys, versioned(target, '0.8.4'))
+    assert 'failed' not in result and result['config_changed'] is True
+    assert '_gofer_config_texts' not in result, 'a cut text would report the settings after the cut as left out'
+    assert any(w.startswith('dest: the config on the host %s %s' % (dest, problem))
+               and w.endswith('what changes for Gofer between the releases is not reported from it.')
+               for w in warning_texts(result))
+
+
+def test_an_old_config_over_1_mib_is_not_cut_for_the_key_guard(target, capsys):
+    with_store(target, OLD_KEY)
+    os.unlink(record_of(target))
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    dest.write_bytes(OVERSIZED.encode() + config_text(target, key=OLD_KEY).encode())
+    size = os.path.getsize(dest)
+    result, _out = run(capsys, guarded(target, KEY))
+    assert '_gofer_old_config' not in result, 'a cut config would hide the key after the cut'
+    assert any('there is no record of the key it was written with, and the config on the host %s is %d bytes, more '
+               'than the 1048576 bytes (1 MiB) read of a config' % (dest, size) in w
+               for w in warning_texts(result))

@@ -70,7 +70,7 @@ def main():
             tables.setdefault(table, {})[name] = '"/%s"' % ('x' * (size - 1)) if 'path' in name else '"%s"' % ('x' * size)
         content = render(tables) + (case.get('patch') or '').replace('ROOT', root)
         entry = {'id': case['id'], 'category': case['category'], 'expect': case['expect'], 'args': args,
-                 'vars': case.get('vars')}
+                 'vars': case.get('vars'), 'never': case.get('never', [])}
         if 'content' in case:
             entry['content'] = case['content']
         elif 'nest' in case:  # hostile nesting, generated: {arrays|tables|dotted: depth}
