@@ -51,14 +51,14 @@ def _filter_call(function, *args):
         raise AnsibleFilterError(str(e))
 
 
-def effective_config(values, version=None):
+def effective_config(values, version=None, validate=True):
     """The role's effective config (gofer.gofer.server): variables, gofer_config_overrides and the release's
     defaults merged once, with what every later step reads from it. Holds not the secret store's key.
 
     A variable the role cannot use is not raised but listed in problems (with an empty config), so that the role
     can compute this under no_log and still report the message."""
     try:
-        return dict(R.effective(values, version), problems=[])
+        return dict(R.effective(values, version, validate), problems=[])
     except R.RoleConfigError as e:
         return {'problems': [str(e)]}
     except ValueError as e:

@@ -207,11 +207,12 @@ def _value(values, over, name, path, spec, release_spec, default):
     return given
 
 
-def effective(values, version=None):
+def effective(values, version=None, validate=True):
     """The config the role places and what every later step needs from it.
 
     values: the gofer_* variables that are defined ({name: value}); version: gofer_version (None: the module's
-    default schema). Returns a dict with no secret in it: the secret store's key is added only by render().
+    default schema); validate: also run gofer.gofer.server_config's validation of the config. Returns a dict with no
+    secret in it: the secret store's key is added only by render().
     """
     schema = S.schema_for(S.DEFAULT_VERSION if version is None else version)
     over = flat_overrides(values[OVERRIDES]) if values.get(OVERRIDES) is not None else {}
@@ -229,7 +230,8 @@ def effective(values, version=None):
             continue
     for path, value in config.items():
         _literal(path, value)  # a value TOML cannot hold is an error now, before any change, naming its variable
-    if values.get('gofer_state', 'present') == 'present' and isinstance(values.get(variable(SECRET_KEY)), str):
+    if validate and values.get('gofer_state', 'present') == 'present' and isinstance(values.get(variable(SECRET_KEY)),
+                                                                                       str):
         check(config, values, version)
     dest = posixpath.normpath(values.get('gofer_config_dest', DEFAULT_DEST))
     return {

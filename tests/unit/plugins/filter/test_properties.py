@@ -52,7 +52,7 @@ FILTERS = FilterModule().filters()
 
 def render(context, release):
     # The role's config as the role renders it: the effective config of the variables, then its TOML text.
-    effective = FILTERS['effective_config'](context, release)
+    effective = FILTERS['effective_config'](context, release, False)
     return FILTERS['config_text'](effective, context['gofer_secret_store_sqlite_encryption_key'])
 
 
