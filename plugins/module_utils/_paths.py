@@ -22,7 +22,7 @@ def sqlite_files(effective):
 
 def data_dirs(effective):
     """{directory: [keys]} the service account must be able to write: each sqlite file's directory, the task logs
-    directory and, from v0.9, the object store directory (ground truth §2.4)."""
+    directory and, from v0.9, the object store directory (docs/gofer-behaviour.md §3)."""
     dirs = {}
     files = [item['key'] for item in sqlite_files(effective)]
     for key in files + [k for k in DIRECTORY_KEYS if k in effective]:

@@ -10,7 +10,7 @@ PRIVATE to the gofer.gofer collection; do not import it from other collections.
 This is the single source of truth for what the Gofer server reads from
 /etc/gofer/gofer_web.toml. The validator, the docs reference, the role's
 defaults and argument specs are all checked against it. Every fact comes from
-the Gofer source at the tag named in SOURCE (see docs/ground truth notes).
+the Gofer source at the tag named in SOURCE (see docs/gofer-behaviour.md).
 """
 
 from __future__ import annotations
@@ -270,7 +270,7 @@ V0_7_UPSTREAM_ERRATA = [
 # The public key Gofer ships in its default file.
 PUBLIC_DEFAULT_KEY = 'changemechangemechangemechangeme'
 
-# What changed after v0.7.3, release by release (ground truth §5.2, from `git diff <tag> <tag> -- gofer/src/conf`).
+# What changed after v0.7.3, release by release (from `git diff <tag> <tag> -- gofer/src/conf` in Gofer's repository).
 # Every later schema is v0.7's keys with the steps up to its release applied, so a change is written once. A step:
 #   remove:  {key: (level, why)}: no longer deserialized, so Gofer ignores it silently; 'warning' where the key did
 #            nothing anyway or still sits in Gofer's own default file, 'error' where a setting is lost
@@ -324,7 +324,7 @@ CHANGES = [
 ]
 
 # Releases that rewrote the main database's only migration in place: a database written before one of them makes
-# the server panic at start-up on or after it ("VersionMismatch", ground truth §2.4; observed with v0.9.1, §9.1).
+# the server panic at start-up on or after it ("VersionMismatch", docs/gofer-behaviour.md §7; observed with v0.9.1).
 DATABASE_REWRITES = [(0, 7, 3), (0, 8, 0), (0, 8, 1), (0, 9, 0)]
 
 # From v0.8.4 a flag in the database marks the bootstrap (root) token as given out, for good; v0.7.3 only looks for a

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 
-# Per section: when Gofer reads its tls_cert_path/tls_key_path (ground truth §2.3), as
+# Per section: when Gofer reads its tls_cert_path/tls_key_path (docs/gofer-behaviour.md §4), as
 # (predicate on the flat effective config, explanation when it does not).
 READ_WHEN = {
     'external_events': (
@@ -59,7 +59,7 @@ def check_pair(cert_pem, key_pem, cert_name, key_name, now=None):
         raise PairError('%s is not a PEM certificate (-----BEGIN CERTIFICATE-----).' % cert_name)
     blocks = key_pem.count(b'-----BEGIN ')
     if b'-----BEGIN PRIVATE KEY-----' not in key_pem or blocks != 1:
-        # rustls_pemfile::pkcs8_private_keys reads only unencrypted PKCS#8 (ground truth §2.3).
+        # rustls_pemfile::pkcs8_private_keys reads only unencrypted PKCS#8 (docs/gofer-behaviour.md §4).
         # Never quote what the file holds: a malformed header runs on into the key material itself.
         labels = re.findall(rb'-----BEGIN ([A-Z0-9 ]{1,40})-----', key_pem)
         if labels:

@@ -10,7 +10,7 @@ PRIVATE to the gofer.gofer collection. Standard library only.
 The checks run on the *effective* config: Gofer's built-in defaults merged with
 the file, the way figment merges them, because a key left out inherits Gofer's
 default (some of which are insecure). "§" references point at the sections of
-the Gofer ground truth the collection's docs are built from. Every message names the Gofer release
+docs/gofer-behaviour.md, the facts the collection relies on. Every message names the Gofer release
 (or releases) whose schema was used.
 """
 
@@ -38,7 +38,7 @@ EXTENSION_LOG_LEVELS = ('debug', 'info', 'warn', 'error')
 MAX_EVENT_LOG_RETENTION = 1700000000
 KEY_BYTES = 32
 CONTROL = re.compile('[\x00-\x1f\x7f]')
-# The sqlite files whose directories Gofer needs but never creates (ground truth §2.4); a release reads some of them.
+# The sqlite files whose directories Gofer needs but never creates (docs/gofer-behaviour.md §3); a release reads some of them.
 SQLITE_KEYS = ('server.storage_path', 'secret_store.sqlite.path', 'object_store.sqlite.path')
 # Directories the module creates for the service account: Gofer never creates the logs directory, and creates the
 # object store directory (v0.9+) only where its sandbox lets it write.
@@ -356,7 +356,7 @@ class Validator(object):
                            'host names, %s. Use "127.0.0.1:%s", "0.0.0.0:%s" or "[::]:%s".'
                            % (clip(value), effect, *([self.guess_port(value, path)] * 3)))
             elif addr[1] == 0:
-                # Observed with the real v0.7.3 (ground truth §9): it listens on a random port.
+                # Observed with the real v0.7.3 (docs/gofer-behaviour.md §10): it listens on a random port.
                 self.error(path, '"%s" has port 0; Gofer then listens on a port the kernel picks at random, so '
                            'nothing can find it. Use a fixed port, for example "%s:%s".'
                            % (clip(value), value.rsplit(':', 1)[0], '8081' if path.startswith('external') else '8080'))
@@ -408,7 +408,7 @@ class Validator(object):
         if value is None:
             return
         if value == '':
-            # Observed with the real v0.7.3 (ground truth §9): it starts and logs errors only.
+            # Observed with the real v0.7.3 (docs/gofer-behaviour.md §10): it starts and logs errors only.
             self.error('api.log_level', 'is empty; Gofer starts but logs at error level only, so its warnings and '
                        'progress are lost. Use one of: %s.' % ', '.join(EXTENSION_LOG_LEVELS))
         elif value.lower() not in SERVER_LOG_LEVELS:
@@ -433,7 +433,7 @@ class Validator(object):
             return
         size = len(value.encode('utf-8'))
         if size != KEY_BYTES:
-            # v0.7.1 added the start-up check for at least 32 bytes (ground truth §5.2).
+            # v0.7.1 added the start-up check for at least 32 bytes (docs/gofer-behaviour.md §10).
             effect = ('Gofer refuses to start (it needs at least 32)' if size < KEY_BYTES and self.release >= (0, 7, 1)
                       else '%s starts, but every secret read or write fails (AES-256 needs exactly 32)'
                       % ('Gofer v0.7.0' if self.release < (0, 7, 1) else 'Gofer'))
@@ -617,7 +617,7 @@ class Validator(object):
 
     def check_extensions(self):
         # From v0.9.0 Gofer pulls every registered extension's image at every start, even when it is present,
-        # and a failed pull stops it (ground truth §2.7; observed with v0.9.1, §9.1).
+        # and a failed pull stops it (docs/gofer-behaviour.md §5; observed with v0.9.1).
         path = 'extensions.install_std_extensions'
         if self.release >= (0, 9, 0) and self.get(path) is True:
             self.warn(path, 'is true%s; %s pulls the cron and interval images from ghcr.io at every start, even '

@@ -6,14 +6,14 @@
 
 The real Gofer binary cannot be built or downloaded on the machines these tests run on, so the
 role's install, service, upgrade and rollback paths are exercised with this program instead. It
-copies only the outside of Gofer that the role relies on, as ground-truth.md describes it:
+copies only the outside of Gofer that the role relies on, as docs/gofer-behaviour.md describes it:
 
 - ``gofer --version`` prints ``gofer <version>`` (clap's ``#[command(version)]`` in Gofer's CLI);
 - ``gofer service start`` reads only /etc/gofer/gofer_web.toml, creates the sqlite files but not
   their directories (exit 101 when a directory is missing or not writable, as Gofer panics), needs
   /var/run/docker.sock and the two standard extension images (exit 1 otherwise), and answers
   ``GET /api/system/metadata`` with the header ``gofer-api-version: v0`` on server.bind_address;
-- per release (ground truth §2.4, §2.7, §5.2, §9.1): from v0.9.0 the object store is the directory
+- per release (docs/gofer-behaviour.md §3, §5, §7): from v0.9.0 the object store is the directory
   object_store.filesystem.path, created with its parents, and ``engine = "sqlite"`` stops it (exit 1,
   unknown variant); from v0.8.4 ``extensions.install_std_extensions = false`` skips the extensions,
   and from v0.9.0 ``true`` pulls their images at every start, which fails without a registry (exit 1);
@@ -22,7 +22,7 @@ copies only the outside of Gofer that the role relies on, as ground-truth.md des
   VersionMismatch), while the failed start leaves the file as it was;
 - ``GOFER_WEB_*`` environment variables override the file (prefix stripped, ``__`` nests, a value in double
   quotes is a string), for the keys the stand-in reads;
-- the root token, as Gofer's source has it at every tag (ground truth §10): ``POST /api/tokens/bootstrap``
+- the root token, as Gofer's source has it at every tag (docs/gofer-behaviour.md §8): ``POST /api/tokens/bootstrap``
   needs no token, answers 400 without the version header, 201 with ``{"token_details", "secret"}`` to the first
   caller and 409 ``Bootstrap token already exists`` after; from v0.8.4 a flag in the database marks it claimed,
   before that the endpoint opens again once every management token is deleted (``DELETE /api/tokens/{id}``).
@@ -56,7 +56,7 @@ DEFAULTS = {'server.bind_address': '0.0.0.0:8080', 'server.storage_path': '/tmp/
             'object_store.sqlite.path': '/tmp/gofer_objects.db', 'object_store.filesystem.path': '/tmp/gofer_objects',
             'secret_store.sqlite.path': '/tmp/gofer_secrets.db', 'extensions.install_std_extensions': True,
             'object_store.engine': 'filesystem'}  # read from v0.9.0 only
-# The releases that rewrote the main database's migration in place (ground truth §2.4).
+# The releases that rewrote the main database's migration in place (docs/gofer-behaviour.md §7).
 REWRITES = [(0, 7, 3), (0, 8, 0), (0, 8, 1), (0, 9, 0)]
 RELEASE = tuple(int(part) for part in VERSION.split('.'))
 GENERATION = 'gofer-standin database generation %d\n' % len([r for r in REWRITES if r <= RELEASE])

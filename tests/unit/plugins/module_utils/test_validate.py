@@ -96,7 +96,7 @@ def test_schema_defaults_match_gofer_default_file():
     here = os.path.dirname(__file__)
     with open(os.path.join(here, '..', '..', 'fixtures', 'default_api_config.v0.7.3.toml'), 'rb') as f:
         gofer_defaults = tomllib.load(f)
-    # The two keys Gofer's file carries but never deserializes (ground truth §1).
+    # The two keys Gofer's file carries but never deserializes (docs/gofer-behaviour.md §1; Gofer's v0.7.3 default file).
     del gofer_defaults['api']['admin_key']
     del gofer_defaults['server']['shutdown_timeout']
     assert _schema.defaults_tree('0.7') == gofer_defaults
