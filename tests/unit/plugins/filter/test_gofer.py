@@ -81,18 +81,15 @@ def test_seconds_names_the_variable_it_is_given():
 
 
 def render_role_template(**variables):
+    # The config as the role renders it: the effective config of its defaults and the variables, as TOML.
     import os
-    import jinja2
     import yaml
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
     with open(os.path.join(root, 'roles', 'server', 'defaults', 'main.yml')) as f:
         context = yaml.safe_load(f)
     context.update(gofer_secret_store_sqlite_encryption_key='0123456789abcdef0123456789abcdef', **variables)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(root, 'roles', 'server', 'templates')),
-                             trim_blocks=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    for name, fn in FILTERS.items():
-        env.filters['gofer.gofer.' + name] = fn
-    return env.get_template('gofer_web.toml.j2').render(context)
+    return FILTERS['config_text'](FILTERS['effective_config'](context, context['gofer_version'], False),
+                                  context['gofer_secret_store_sqlite_encryption_key'])
 
 
 @pytest.mark.parametrize('variable,key', [

@@ -102,7 +102,8 @@ def test_any_host_vars_render_to_toml_that_parses_back_to_them(release, values):
         else:
             assert node == expected and type(node) is type(expected), path
     assert not [f for f in validate(placed, version=release, allow_insecure=True)
-                if f.level == ERROR and 'not read' in f.message], 'the role wrote a key the release does not read'
+                if f.level == ERROR and f.message.startswith((f.key + ': is not read by', f.key + ': exists only in'))], \
+        'the role wrote a key the release does not read'
     record('round_trip-%s' % release)
 
 
