@@ -319,7 +319,8 @@ def unsafe_paths(lines, paths):
             continue
         mode = int(raw, 16) if all(c in '0123456789abcdef' for c in raw) and raw else 0
         link = mode & 0o170000 == 0o120000
-        writable = not link and mode & 0o022
+        # A sticky directory (/tmp) lets nobody else rename or remove root's entries in it.
+        writable = not link and mode & 0o022 and not mode & 0o1000
         if int(uid) != 0 or writable:
             problems.append('%s: %s is %s, so another user could change what root runs or links there. Give a '
                             'path whose every directory is root\'s and writable by root only.'
