@@ -21,7 +21,7 @@ description:
     as C(<path>.before-<UTC time>) when the module claims again.
   - The role M(gofer.gofer.server) runs it with its service; to claim with no window, it first starts Gofer bound
     to loopback and calls this module with the loopback O(url).
-  - Run the task with C(no_log), as the role does: the result holds the token.
+  - Run the task with C(no_log), as the role does, because the result holds the token.
 options:
   path:
     description:

@@ -230,8 +230,8 @@ def effective(values, version=None, validate=True):
             continue
     for path, value in config.items():
         _literal(path, value)  # a value TOML cannot hold is an error now, before any change, naming its variable
-    if validate and values.get('gofer_state', 'present') == 'present' and isinstance(values.get(variable(SECRET_KEY)),
-                                                                                       str):
+    key = values.get(variable(SECRET_KEY))
+    if validate and values.get('gofer_state', 'present') == 'present' and isinstance(key, str):
         check(config, values, version)
     dest = posixpath.normpath(values.get('gofer_config_dest', DEFAULT_DEST))
     return {

@@ -2,7 +2,8 @@
 # Copyright (c) 2026, gofer.gofer contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Every Gofer release line: each change of Gofer's config between tags (what changed, tag by tag, as _schema.CHANGES records it) and each migration step (the migration from
+"""Every Gofer release line: each change of Gofer's config between tags (what changed, tag by tag, as
+_schema.CHANGES records it) and each migration step (the migration from
 v0.7.3) is detected by the validator or the migration findings, in the direction it matters."""
 
 from __future__ import annotations
