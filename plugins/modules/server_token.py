@@ -55,6 +55,9 @@ options:
       - A root token the operator holds for this database (claimed before this module ran, or a management token
         that replaces it after a rotation). It is saved as the held token, bound to the database, without a
         request; the file it replaces is kept as C(<path>.before-<UTC time>).
+      - Letters, digits and C(. _ + / = -) only, as Gofer gives out; the token file is sourced by a root shell. A
+        C(201) whose secret has any other character fails the same way.
+      - Not masked by Ansible (that would mask RV(token) too): the task runs with C(no_log) anyway.
     type: str
   reset_database:
     description:
@@ -145,6 +148,7 @@ moved:
 
 import json
 import os
+import re
 import stat
 import tempfile
 import time
@@ -155,6 +159,9 @@ from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
 PREFIX = 'GOFER_TOKEN='
 SIDE_FILES = ('', '-wal', '-shm', '-journal')
+# The token file is shell-style and root sources it (docs/provisioning.md): a value must be inert there. Gofer's
+# secrets are 32 letters and digits; anything a shell would expand (whatever answers on the port chooses it) is refused.
+TOKEN_CHARS = re.compile(r'\A[A-Za-z0-9._+/=-]{1,1024}\Z')
 
 
 def identity(path):
@@ -273,7 +280,7 @@ def post_bootstrap(module, url, timeout):
         secret = json.loads(body.decode('utf-8'))['secret']
     except (ValueError, KeyError, TypeError):
         secret = None
-    if not isinstance(secret, str) or not secret or any(c.isspace() for c in secret):
+    if not isinstance(secret, str) or not TOKEN_CHARS.match(secret):
         module.fail_json(msg='Gofer answered 201 to the bootstrap request without a usable "secret" field; it is not '
                              'the Gofer this collection knows.', state='none')
     return status, secret, body
@@ -302,7 +309,9 @@ def main():
             database=dict(type='path', required=True),
             bootstrap=dict(type='str', choices=['never', 'unless_held', 'verify'], default='never'),
             url=dict(type='str'),
-            token=dict(type='str', no_log=True),
+            # Not no_log: Ansible would then mask the value in the result too, and the result hands the held token
+            # to the role (gofer_server_token). The task runs with no_log, as the result holds the token anyway.
+            token=dict(type='str', no_log=False),
             reset_database=dict(type='bool', default=False),
             timeout=dict(type='int', default=10),
             loopback_marker=dict(type='path'),
@@ -321,6 +330,9 @@ def main():
     result['database_exists'] = ident is not None
     saved = read_saved(module, path)
     held = saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident
+    if p['token'] and not TOKEN_CHARS.match(p['token']):
+        module.fail_json(msg='token: not a Gofer token (letters, digits and . _ + / = - only); the token file is '
+                             'read by a root shell, so nothing else is written to it.', state='none', **result)
     if p['token'] and not (held and saved['token'] == p['token']):
         if ident is None:
             module.fail_json(msg='token: there is no main database at %s to bind it to; start Gofer first.'
