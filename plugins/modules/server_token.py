@@ -18,7 +18,7 @@ description:
     file only root can read, bound to the main database it was claimed for.
   - The saved token counts as held only while the main database at O(database) is the same file (device and
     inode) it was claimed for. A database moved aside or removed takes the token with it; the old file is kept
-    as C(<path>.before-<UTC time>) when the module claims again.
+    as C(<path>.before-<UTC time>) (with C(.1), C(.2)... within one second) when the module claims again.
   - The role M(gofer.gofer.server) runs it with its service; to claim with no window, it first starts Gofer bound
     to loopback and calls this module with the loopback O(url).
   - Run the task with C(no_log), as the role does: the result holds the token.
@@ -231,7 +231,8 @@ def save(module, path, token, database, ident):
         os.fsync(fd)
         os.close(fd)
         if os.path.lexists(path):
-            os.rename(path, '%s.before-%s' % (path, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())))
+            keep_before(path)
+        # The token file is replaced in one rename: a run killed at any point leaves the old or the new one there.
         os.rename(tmp, path)
     except OSError as e:
         if os.path.lexists(tmp):
@@ -242,6 +243,18 @@ def save(module, path, token, database, ident):
         os.fsync(dfd)
     finally:
         os.close(dfd)
+
+
+def keep_before(path):
+    """Hard-link the held file as <path>.before-<UTC time>[.N], never over an earlier one."""
+    stamp = '%s.before-%s' % (path, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()))
+    for n in range(1000):
+        try:
+            os.link(path, stamp if n == 0 else '%s.%d' % (stamp, n), follow_symlinks=False)
+            return
+        except FileExistsError:
+            continue
+    raise OSError(17, 'no free name for %s' % stamp)
 
 
 def move_database_aside(module, database):
