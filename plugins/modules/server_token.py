@@ -62,8 +62,10 @@ options:
   reset_database:
     description:
       - Move the main database and its C(-wal), C(-shm) and C(-journal) files aside, to C(<file>.unclaimed-<UTC time>),
-        before anything else. The role sets it only for a database that never served beyond loopback and whose claim
-        was lost (a run interrupted between the claim and the save). Gofer must be stopped.
+        before anything else, all of them or none: a name that exists already at a target fails before anything moves.
+        A database whose token is held is left in place. The role sets it only for a database that never served
+        beyond loopback and whose claim was lost (a run interrupted between the claim and the save). Gofer must be
+        stopped.
     type: bool
     default: false
   timeout:
@@ -258,23 +260,63 @@ def keep_before(path):
 
 
 def move_database_aside(module, database):
-    """Rename the database and its journal files to <file>.unclaimed-<UTC time>, never over an existing name."""
+    """Rename the database and its journal files to <file>.unclaimed-<UTC time>, all or none, never over an
+    existing name, inside the one directory opened once (a link swapped in for it later is not followed)."""
     stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
-    moved = []
-    for suffix in SIDE_FILES:
-        source = database + suffix
-        if not os.path.lexists(source):
-            continue
-        target = '%s.unclaimed-%s%s' % (database, stamp, suffix)
+    directory, name = os.path.split(database)
+    try:
+        dfd = os.open(directory or '.', os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as e:
+        module.fail_json(msg='reset_database: the directory %s of the database cannot be opened (%s).'
+                             % (directory, e.strerror), moved=[], state='none')
+    try:
+        names = []
+        for suffix in SIDE_FILES:
+            source, target = name + suffix, '%s.unclaimed-%s%s' % (name, stamp, suffix)
+            if exists_at(dfd, source):
+                names.append((source, target))
+        for _source, target in names:
+            if exists_at(dfd, target):
+                module.fail_json(msg='reset_database: %s exists already; nothing was moved (the database and its '
+                                     'journal files move together). Remove it, or run again.'
+                                     % os.path.join(directory, target), moved=[], state='none')
+        moved = []
+        for source, target in names:
+            try:
+                # link + unlink never replaces a name another user planted at the target (rename would).
+                os.link(source, target, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+                os.unlink(source, dir_fd=dfd)
+            except OSError as e:
+                undone = undo_moves(dfd, moved)
+                module.fail_json(msg='reset_database: could not move %s aside to %s (%s); %s'
+                                     % (os.path.join(directory, source), os.path.join(directory, target), e.strerror,
+                                        undone), moved=[], state='none')
+            moved.append((source, target))
+    finally:
+        os.close(dfd)
+    return [{'from': os.path.join(directory, s), 'to': os.path.join(directory, t)} for s, t in moved]
+
+
+def exists_at(dfd, name):
+    try:
+        os.lstat(name, dir_fd=dfd)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def undo_moves(dfd, moved):
+    """Put back what a failed reset_database moved; say what could not be put back."""
+    left = []
+    for source, target in reversed(moved):
         try:
-            # link + unlink never replaces a name another user planted at the target (rename would).
-            os.link(source, target, follow_symlinks=False)
-            os.unlink(source)
+            os.link(target, source, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+            os.unlink(target, dir_fd=dfd)
         except OSError as e:
-            module.fail_json(msg='could not move %s aside to %s: %s.' % (source, target, e.strerror), moved=moved,
-                             state='none')
-        moved.append({'from': source, 'to': target})
-    return moved
+            left.append('%s is still at %s (%s)' % (source, target, e.strerror))
+    if left:
+        return 'these could not be put back, move them by hand before Gofer starts: %s.' % '; '.join(left)
+    return 'nothing was moved.' if not moved else 'what was moved is back in place.'
 
 
 def post_bootstrap(module, url, timeout):
@@ -336,13 +378,16 @@ def main():
     path, database = p['path'], os.path.normpath(p['database'])
     result = dict(changed=False, moved=[], loopback_phase=bool(p['loopback_marker'])
                   and os.path.lexists(p['loopback_marker']))
-    if p['reset_database'] and not module.check_mode:
+    saved = read_saved(module, path)
+    ident = identity(database)
+    held = saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident
+    # A database whose token is held is never moved aside (a concurrent run saved it after our 409).
+    if p['reset_database'] and not held and not module.check_mode:
         result['moved'] = move_database_aside(module, database)
         result['changed'] = bool(result['moved'])
-    ident = identity(database)
+        ident = identity(database)
+        held = False
     result['database_exists'] = ident is not None
-    saved = read_saved(module, path)
-    held = saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident
     if p['token'] and not TOKEN_CHARS.match(p['token']):
         module.fail_json(msg='token: not a Gofer token (letters, digits and . _ + / = - only); the token file is '
                              'read by a root shell, so nothing else is written to it.', state='none', **result)
