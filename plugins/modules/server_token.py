@@ -405,6 +405,10 @@ def main():
         finish(module, result, 'held' if held else 'none', saved['token'] if held else None)
     status, secret, body = post_bootstrap(module, p['url'], p['timeout'])
     if status == 409:
+        # A concurrent run may have claimed it and saved the token since we read the file.
+        saved = read_saved(module, path)
+        if saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident:
+            finish(module, result, 'held', saved['token'])
         finish(module, result, 'claimed_elsewhere', None)
     if secret is None:
         module.fail_json(msg='POST %s/api/tokens/bootstrap: Gofer answered %d (%s).'
