@@ -17,7 +17,9 @@ description:
     reaches the API first after the first start owns the server. This module claims it and keeps the secret in a
     file only root can read, bound to the main database it was claimed for.
   - The saved token counts as held only while the main database at O(database) is the same file (device and
-    inode) it was claimed for. A database moved aside or removed takes the token with it; the old file is kept
+    inode, and the inode's generation where the filesystem has one: ext4, xfs, btrfs) it was claimed for. Without
+    the generation, a database removed and created again while Gofer runs often gets the same inode number and
+    counts as held. A database moved aside or removed takes the token with it; the old file is kept
     as C(<path>.before-<UTC time>) (with C(.1), C(.2)... within one second) when the module claims again.
   - The role M(gofer.gofer.server) runs it with its service; to claim with no window, it first starts Gofer bound
     to loopback and calls this module with the loopback O(url).
@@ -148,10 +150,12 @@ moved:
   elements: dict
 """
 
+import fcntl
 import json
 import os
 import re
 import stat
+import struct
 import tempfile
 import time
 
@@ -161,18 +165,49 @@ from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
 PREFIX = 'GOFER_TOKEN='
 SIDE_FILES = ('', '-wal', '-shm', '-journal')
+# _IOR('v', 1, long): the inode's generation number.
+FS_IOC_GETVERSION = (2 << 30) | (struct.calcsize('l') << 16) | (ord('v') << 8) | 1
 # The token file is shell-style and root sources it (docs/provisioning.md): a value must be inert there. Gofer's
 # secrets are 32 letters and digits; anything a shell would expand (whatever answers on the port chooses it) is refused.
 TOKEN_CHARS = re.compile(r'\A[A-Za-z0-9._+/=-]{1,1024}\Z')
 
 
 def identity(path):
-    """(device, inode) of what is at path, not following a link, or None."""
+    """(device, inode, generation) of what is at path, not following a link, or None. The generation (ext4, xfs,
+    btrfs: FS_IOC_GETVERSION) tells a new file from a removed one whose inode number it reuses; None where the
+    filesystem has none."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         return None
-    return (st.st_dev, st.st_ino)
+    return (st.st_dev, st.st_ino, generation(path, st))
+
+
+def generation(path, st):
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError:
+        return None
+    try:
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(now.st_mode):
+            return None
+        buf = fcntl.ioctl(fd, FS_IOC_GETVERSION, b'\0' * struct.calcsize('l'))
+        return struct.unpack('I', buf[:4])[0]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def bound(saved, ident):
+    """Whether the saved token is bound to the database at ident: same device and inode, and the same generation
+    where both are known (a file saved before generations were recorded has none)."""
+    if saved is None or ident is None or (saved.get('device'), saved.get('inode')) != ident[:2]:
+        return False
+    return saved.get('generation') is None or ident[2] is None or saved['generation'] == ident[2]
 
 
 def read_saved(module, path):
@@ -199,7 +234,7 @@ def read_saved(module, path):
         elif line.startswith('# database='):
             for field in line[2:].split():
                 name, _sep, value = field.partition('=')
-                if name in ('device', 'inode') and value.isdigit():
+                if name in ('device', 'inode', 'generation') and value.isdigit():
                     saved[name] = int(value)
     return saved if saved.get('token') else None
 
@@ -224,8 +259,9 @@ def save(module, path, token, database, ident):
     directory = os.path.dirname(path) or '.'
     now = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
     text = ('# Gofer\'s root management token, saved by gofer.gofer at %s for the main database below.\n'
-            '# database=%s device=%d inode=%d\n%s%s\n'
-            % (now, database.replace('\n', ' '), ident[0], ident[1], PREFIX, token))
+            '# database=%s device=%d inode=%d%s\n%s%s\n'
+            % (now, database.replace('\n', ' '), ident[0], ident[1],
+               '' if ident[2] is None else ' generation=%d' % ident[2], PREFIX, token))
     fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
     try:
         os.fchmod(fd, 0o600)
@@ -380,7 +416,7 @@ def main():
                   and os.path.lexists(p['loopback_marker']))
     saved = read_saved(module, path)
     ident = identity(database)
-    held = saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident
+    held = bound(saved, ident)
     # A database whose token is held is never moved aside (a concurrent run saved it after our 409).
     if p['reset_database'] and not held and not module.check_mode:
         result['moved'] = move_database_aside(module, database)
@@ -407,7 +443,7 @@ def main():
     if status == 409:
         # A concurrent run may have claimed it and saved the token since we read the file.
         saved = read_saved(module, path)
-        if saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident:
+        if bound(saved, ident):
             finish(module, result, 'held', saved['token'])
         finish(module, result, 'claimed_elsewhere', None)
     if secret is None:
