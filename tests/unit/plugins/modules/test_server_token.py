@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import signal
 import stat
 import threading
@@ -162,7 +163,9 @@ def test_claim_on_a_fresh_database_saves_the_token_root_only_bound_to_the_databa
     st = os.stat(str(db))
     text = token.read_text()
     assert 'GOFER_TOKEN=%s\n' % SECRET in text
-    assert '# database=%s device=%d inode=%d\n' % (db, st.st_dev, st.st_ino) in text
+    binding = '# database=%s device=%d inode=%d' % (db, st.st_dev, st.st_ino)
+    generation = server_token.identity(str(db))[2]
+    assert binding + ('' if generation is None else ' generation=%d' % generation) + '\n' in text
     assert sorted(os.listdir(str(target / 'etc'))) == ['bootstrap.token'], 'no temporary file is left behind'
     assert len(gofer.posts()) == 1
     assert gofer.posts()[0][2].get('gofer-api-version') == 'v0'
@@ -189,10 +192,48 @@ def test_a_replaced_database_is_not_held_and_is_claimed_again_keeping_the_old_fi
     result = run(capsys, args_for(target, gofer))
     assert result['state'] == 'claimed' and result['changed'] is True and result['token'] == SECOND
     assert saved_token(token) == [SECOND]
-    assert 'inode=%d\n' % os.stat(str(db)).st_ino in token.read_text()
+    assert re.search(r' inode=%d( generation=[0-9]+)?\n' % os.stat(str(db)).st_ino, token.read_text())
     kept = backups(target)
     assert len(kept) == 1 and saved_token(target / 'etc' / kept[0]) == [SECRET]
     assert mode_of(target / 'etc' / kept[0]) == 0o600
+
+
+def test_a_database_removed_and_created_again_on_the_same_inode_is_not_held(target, gofer, capsys):
+    token, db, _marker = paths(target)
+    new_database(target)
+    run(capsys, args_for(target, gofer))
+    old = os.stat(str(db)).st_ino
+    db.unlink()
+    new_database(target)
+    if os.stat(str(db)).st_ino != old or server_token.identity(str(db))[2] is None:
+        pytest.skip('this filesystem did not reuse the inode, or has no inode generation')
+    gofer.claimed = False
+    result = run(capsys, args_for(target, gofer))
+    assert result['state'] == 'claimed' and result['token'] == SECOND
+    assert saved_token(token) == [SECOND]
+
+
+def test_the_same_inode_with_another_generation_is_not_held(target, gofer, capsys):
+    token, db, _marker = paths(target)
+    new_database(target)
+    run(capsys, args_for(target, gofer))
+    if server_token.identity(str(db))[2] is None:
+        pytest.skip('this filesystem has no inode generation')
+    # What a removed database's inode number, reused by the new one, looks like: same device and inode.
+    token.write_text(re.sub(r' generation=([0-9]+)', lambda m: ' generation=%d' % (int(m.group(1)) ^ 1),
+                            token.read_text()))
+    gofer.claimed = False
+    result = run(capsys, args_for(target, gofer))
+    assert result['state'] == 'claimed' and result['token'] == SECOND
+
+
+def test_a_token_file_saved_without_a_generation_is_still_held(target, gofer, capsys):
+    token, _db, _marker = paths(target)
+    new_database(target)
+    run(capsys, args_for(target, gofer))
+    token.write_text(re.sub(r' generation=[0-9]+', '', token.read_text()))
+    result = run(capsys, args_for(target, gofer))
+    assert result['state'] == 'held' and result['changed'] is False and len(gofer.requests) == 1
 
 
 def test_409_with_no_token_held_is_claimed_elsewhere_and_writes_nothing(target, gofer, capsys):
@@ -412,7 +453,7 @@ def test_an_operator_token_is_saved_bound_to_the_database(target, capsys):
     result = run(capsys, args_for(target, token=OPERATOR))
     assert result['state'] == 'held' and result['changed'] is True and result['token'] == OPERATOR
     assert saved_token(token) == [OPERATOR] and mode_of(token) == 0o600
-    assert 'inode=%d\n' % os.stat(str(db)).st_ino in token.read_text()
+    assert re.search(r' inode=%d( generation=[0-9]+)?\n' % os.stat(str(db)).st_ino, token.read_text())
     again = run(capsys, args_for(target, token=OPERATOR))
     assert again['state'] == 'held' and again['changed'] is False
 
