@@ -17,13 +17,13 @@ description:
     reaches the API first after the first start owns the server. This module claims it and keeps the secret in a
     file only root can read, bound to the main database it was claimed for.
   - The saved token counts as held only while the main database at O(database) is the same file (device and
-    inode, and the inode's generation where the filesystem has one: ext4, xfs, btrfs) it was claimed for. Without
+    inode, and the inode's generation where the filesystem has one, as ext4, xfs and btrfs do) it was claimed for. Without
     the generation, a database removed and created again while Gofer runs often gets the same inode number and
     counts as held. A database moved aside or removed takes the token with it; the old file is kept
     as C(<path>.before-<UTC time>) (with C(.1), C(.2)... within one second) when the module claims again.
   - The role M(gofer.gofer.server) runs it with its service; to claim with no window, it first starts Gofer bound
     to loopback and calls this module with the loopback O(url).
-  - Run the task with C(no_log), as the role does: the result holds the token.
+  - Run the task with C(no_log), as the role does; the result holds the token.
 options:
   path:
     description:
@@ -59,12 +59,12 @@ options:
         request; the file it replaces is kept as C(<path>.before-<UTC time>).
       - Letters, digits and C(. _ + / = -) only, as Gofer gives out; the token file is sourced by a root shell. A
         C(201) whose secret has any other character fails the same way.
-      - Not masked by Ansible (that would mask RV(token) too): the task runs with C(no_log) anyway.
+      - Not masked by Ansible (that would mask RV(token) too); the task runs with C(no_log) anyway.
     type: str
   reset_database:
     description:
       - Move the main database and its C(-wal), C(-shm) and C(-journal) files aside, to C(<file>.unclaimed-<UTC time>),
-        before anything else, all of them or none: a name that exists already at a target fails before anything moves.
+        before anything else, all of them or none; a name that exists already at a target fails before anything moves.
         A database whose token is held is left in place. The role sets it only for a database that never served
         beyond loopback and whose claim was lost (a run interrupted between the claim and the save). Gofer must be
         stopped.
