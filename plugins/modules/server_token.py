@@ -17,11 +17,13 @@ description:
     reaches the API first after the first start owns the server. This module claims it and keeps the secret in a
     file only root can read, bound to the main database it was claimed for.
   - The saved token counts as held only while the main database at O(database) is the same file (device and
-    inode) it was claimed for. A database moved aside or removed takes the token with it; the old file is kept
-    as C(<path>.before-<UTC time>) when the module claims again.
+    inode, and the inode's generation where the filesystem has one, as ext4, xfs and btrfs do) it was claimed for. Without
+    the generation, a database removed and created again while Gofer runs often gets the same inode number and
+    counts as held. A database moved aside or removed takes the token with it; the old file is kept
+    as C(<path>.before-<UTC time>) (with C(.1), C(.2)... within one second) when the module claims again.
   - The role M(gofer.gofer.server) runs it with its service; to claim with no window, it first starts Gofer bound
     to loopback and calls this module with the loopback O(url).
-  - Run the task with C(no_log), as the role does, because the result holds the token.
+  - Run the task with C(no_log), as the role does; the result holds the token.
 options:
   path:
     description:
@@ -55,12 +57,17 @@ options:
       - A root token the operator holds for this database (claimed before this module ran, or a management token
         that replaces it after a rotation). It is saved as the held token, bound to the database, without a
         request; the file it replaces is kept as C(<path>.before-<UTC time>).
+      - Letters, digits and C(. _ + / = -) only, as Gofer gives out; the token file is sourced by a root shell. A
+        C(201) whose secret has any other character fails the same way.
+      - Not masked by Ansible (that would mask RV(token) too); the task runs with C(no_log) anyway.
     type: str
   reset_database:
     description:
       - Move the main database and its C(-wal), C(-shm) and C(-journal) files aside, to C(<file>.unclaimed-<UTC time>),
-        before anything else. The role sets it only for a database that never served beyond loopback and whose claim
-        was lost (a run interrupted between the claim and the save). Gofer must be stopped.
+        before anything else, all of them or none; a name that exists already at a target fails before anything moves.
+        A database whose token is held is left in place. The role sets it only for a database that never served
+        beyond loopback and whose claim was lost (a run interrupted between the claim and the save). Gofer must be
+        stopped.
     type: bool
     default: false
   timeout:
@@ -143,9 +150,12 @@ moved:
   elements: dict
 """
 
+import fcntl
 import json
 import os
+import re
 import stat
+import struct
 import tempfile
 import time
 
@@ -155,15 +165,49 @@ from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
 PREFIX = 'GOFER_TOKEN='
 SIDE_FILES = ('', '-wal', '-shm', '-journal')
+# _IOR('v', 1, long): the inode's generation number.
+FS_IOC_GETVERSION = (2 << 30) | (struct.calcsize('l') << 16) | (ord('v') << 8) | 1
+# The token file is shell-style and root sources it (docs/provisioning.md): a value must be inert there. Gofer's
+# secrets are 32 letters and digits; anything a shell would expand (whatever answers on the port chooses it) is refused.
+TOKEN_CHARS = re.compile(r'\A[A-Za-z0-9._+/=-]{1,1024}\Z')
 
 
 def identity(path):
-    """(device, inode) of what is at path, not following a link, or None."""
+    """(device, inode, generation) of what is at path, not following a link, or None. The generation (ext4, xfs,
+    btrfs: FS_IOC_GETVERSION) tells a new file from a removed one whose inode number it reuses; None where the
+    filesystem has none."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         return None
-    return (st.st_dev, st.st_ino)
+    return (st.st_dev, st.st_ino, generation(path, st))
+
+
+def generation(path, st):
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError:
+        return None
+    try:
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(now.st_mode):
+            return None
+        buf = fcntl.ioctl(fd, FS_IOC_GETVERSION, b'\0' * struct.calcsize('l'))
+        return struct.unpack('I', buf[:4])[0]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def bound(saved, ident):
+    """Whether the saved token is bound to the database at ident: same device and inode, and the same generation
+    where both are known (a file saved before generations were recorded has none)."""
+    if saved is None or ident is None or (saved.get('device'), saved.get('inode')) != ident[:2]:
+        return False
+    return saved.get('generation') is None or ident[2] is None or saved['generation'] == ident[2]
 
 
 def read_saved(module, path):
@@ -190,7 +234,7 @@ def read_saved(module, path):
         elif line.startswith('# database='):
             for field in line[2:].split():
                 name, _sep, value = field.partition('=')
-                if name in ('device', 'inode') and value.isdigit():
+                if name in ('device', 'inode', 'generation') and value.isdigit():
                     saved[name] = int(value)
     return saved if saved.get('token') else None
 
@@ -215,8 +259,9 @@ def save(module, path, token, database, ident):
     directory = os.path.dirname(path) or '.'
     now = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
     text = ('# Gofer\'s root management token, saved by gofer.gofer at %s for the main database below.\n'
-            '# database=%s device=%d inode=%d\n%s%s\n'
-            % (now, database.replace('\n', ' '), ident[0], ident[1], PREFIX, token))
+            '# database=%s device=%d inode=%d%s\n%s%s\n'
+            % (now, database.replace('\n', ' '), ident[0], ident[1],
+               '' if ident[2] is None else ' generation=%d' % ident[2], PREFIX, token))
     fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
     try:
         os.fchmod(fd, 0o600)
@@ -224,7 +269,8 @@ def save(module, path, token, database, ident):
         os.fsync(fd)
         os.close(fd)
         if os.path.lexists(path):
-            os.rename(path, '%s.before-%s' % (path, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())))
+            keep_before(path)
+        # The token file is replaced in one rename: a run killed at any point leaves the old or the new one there.
         os.rename(tmp, path)
     except OSError as e:
         if os.path.lexists(tmp):
@@ -237,24 +283,76 @@ def save(module, path, token, database, ident):
         os.close(dfd)
 
 
-def move_database_aside(module, database):
-    """Rename the database and its journal files to <file>.unclaimed-<UTC time>, never over an existing name."""
-    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
-    moved = []
-    for suffix in SIDE_FILES:
-        source = database + suffix
-        if not os.path.lexists(source):
-            continue
-        target = '%s.unclaimed-%s%s' % (database, stamp, suffix)
+def keep_before(path):
+    """Hard-link the held file as <path>.before-<UTC time>[.N], never over an earlier one."""
+    stamp = '%s.before-%s' % (path, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()))
+    for n in range(1000):
         try:
-            # link + unlink never replaces a name another user planted at the target (rename would).
-            os.link(source, target, follow_symlinks=False)
-            os.unlink(source)
+            os.link(path, stamp if n == 0 else '%s.%d' % (stamp, n), follow_symlinks=False)
+            return
+        except FileExistsError:
+            continue
+    raise OSError(17, 'no free name for %s' % stamp)
+
+
+def move_database_aside(module, database):
+    """Rename the database and its journal files to <file>.unclaimed-<UTC time>, all or none, never over an
+    existing name, inside the one directory opened once (a link swapped in for it later is not followed)."""
+    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
+    directory, name = os.path.split(database)
+    try:
+        dfd = os.open(directory or '.', os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as e:
+        module.fail_json(msg='reset_database: the directory %s of the database cannot be opened (%s).'
+                             % (directory, e.strerror), moved=[], state='none')
+    try:
+        names = []
+        for suffix in SIDE_FILES:
+            source, target = name + suffix, '%s.unclaimed-%s%s' % (name, stamp, suffix)
+            if exists_at(dfd, source):
+                names.append((source, target))
+        for _source, target in names:
+            if exists_at(dfd, target):
+                module.fail_json(msg='reset_database: %s exists already; nothing was moved (the database and its '
+                                     'journal files move together). Remove it, or run again.'
+                                     % os.path.join(directory, target), moved=[], state='none')
+        moved = []
+        for source, target in names:
+            try:
+                # link + unlink never replaces a name another user planted at the target (rename would).
+                os.link(source, target, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+                os.unlink(source, dir_fd=dfd)
+            except OSError as e:
+                undone = undo_moves(dfd, moved)
+                module.fail_json(msg='reset_database: could not move %s aside to %s (%s); %s'
+                                     % (os.path.join(directory, source), os.path.join(directory, target), e.strerror,
+                                        undone), moved=[], state='none')
+            moved.append((source, target))
+    finally:
+        os.close(dfd)
+    return [{'from': os.path.join(directory, s), 'to': os.path.join(directory, t)} for s, t in moved]
+
+
+def exists_at(dfd, name):
+    try:
+        os.lstat(name, dir_fd=dfd)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def undo_moves(dfd, moved):
+    """Put back what a failed reset_database moved; say what could not be put back."""
+    left = []
+    for source, target in reversed(moved):
+        try:
+            os.link(target, source, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+            os.unlink(target, dir_fd=dfd)
         except OSError as e:
-            module.fail_json(msg='could not move %s aside to %s: %s.' % (source, target, e.strerror), moved=moved,
-                             state='none')
-        moved.append({'from': source, 'to': target})
-    return moved
+            left.append('%s is still at %s (%s)' % (source, target, e.strerror))
+    if left:
+        return 'these could not be put back, move them by hand before Gofer starts: %s.' % '; '.join(left)
+    return 'nothing was moved.' if not moved else 'what was moved is back in place.'
 
 
 def post_bootstrap(module, url, timeout):
@@ -273,7 +371,7 @@ def post_bootstrap(module, url, timeout):
         secret = json.loads(body.decode('utf-8'))['secret']
     except (ValueError, KeyError, TypeError):
         secret = None
-    if not isinstance(secret, str) or not secret or any(c.isspace() for c in secret):
+    if not isinstance(secret, str) or not TOKEN_CHARS.match(secret):
         module.fail_json(msg='Gofer answered 201 to the bootstrap request without a usable "secret" field; it is not '
                              'the Gofer this collection knows.', state='none')
     return status, secret, body
@@ -302,7 +400,9 @@ def main():
             database=dict(type='path', required=True),
             bootstrap=dict(type='str', choices=['never', 'unless_held', 'verify'], default='never'),
             url=dict(type='str'),
-            token=dict(type='str', no_log=True),
+            # Not no_log: Ansible would then mask the value in the result too, and the result hands the held token
+            # to the role (gofer_server_token). The task runs with no_log, as the result holds the token anyway.
+            token=dict(type='str', no_log=False),
             reset_database=dict(type='bool', default=False),
             timeout=dict(type='int', default=10),
             loopback_marker=dict(type='path'),
@@ -314,13 +414,19 @@ def main():
     path, database = p['path'], os.path.normpath(p['database'])
     result = dict(changed=False, moved=[], loopback_phase=bool(p['loopback_marker'])
                   and os.path.lexists(p['loopback_marker']))
-    if p['reset_database'] and not module.check_mode:
+    saved = read_saved(module, path)
+    ident = identity(database)
+    held = bound(saved, ident)
+    # A database whose token is held is never moved aside (a concurrent run saved it after our 409).
+    if p['reset_database'] and not held and not module.check_mode:
         result['moved'] = move_database_aside(module, database)
         result['changed'] = bool(result['moved'])
-    ident = identity(database)
+        ident = identity(database)
+        held = False
     result['database_exists'] = ident is not None
-    saved = read_saved(module, path)
-    held = saved is not None and ident is not None and (saved.get('device'), saved.get('inode')) == ident
+    if p['token'] and not TOKEN_CHARS.match(p['token']):
+        module.fail_json(msg='token: not a Gofer token (letters, digits and . _ + / = - only); the token file is '
+                             'read by a root shell, so nothing else is written to it.', state='none', **result)
     if p['token'] and not (held and saved['token'] == p['token']):
         if ident is None:
             module.fail_json(msg='token: there is no main database at %s to bind it to; start Gofer first.'
@@ -335,6 +441,10 @@ def main():
         finish(module, result, 'held' if held else 'none', saved['token'] if held else None)
     status, secret, body = post_bootstrap(module, p['url'], p['timeout'])
     if status == 409:
+        # A concurrent run may have claimed it and saved the token since we read the file.
+        saved = read_saved(module, path)
+        if bound(saved, ident):
+            finish(module, result, 'held', saved['token'])
         finish(module, result, 'claimed_elsewhere', None)
     if secret is None:
         module.fail_json(msg='POST %s/api/tokens/bootstrap: Gofer answered %d (%s).'
