@@ -21,7 +21,7 @@ description:
     the generation, a database removed and created again while Gofer runs often gets the same inode number and
     counts as held. A database moved aside or removed takes the token with it; the old file is kept
     as C(<path>.before-<UTC time>) (with C(.1), C(.2)... within one second) when the module claims again.
-  - The role M(gofer.gofer.server) runs it with its service; to claim with no window, it first starts Gofer bound
+  - The role C(gofer.gofer.server) runs it with its service; to claim with no window, it first starts Gofer bound
     to loopback and calls this module with the loopback O(url).
   - Run the task with C(no_log), as the role does; the result holds the token.
 options:
