@@ -13,7 +13,7 @@ TREE_COLLECTION = $(TEST_TREE)/ansible_collections/gofer/gofer
 # Records the reliability tests leave, rendered into docs/reliability.md by tools/reliability.py.
 RELIABILITY := $(CACHE)/reliability
 
-.PHONY: help venv install demo test tree sanity units integration generated lint docs-lint ee molecule images records reliability bench build-install clean
+.PHONY: help venv install demo test tree sanity units integration cores generated lint docs-lint ee molecule images records reliability bench build-install clean
 
 help:
 	@echo "make demo   set up .venv, install the collection, run playbooks/demo.yml on localhost"
@@ -40,12 +40,14 @@ demo: install
 	@echo; echo "== demo/out/etc/gofer/gofer_web.toml (encryption key masked)"
 	@sed -E 's/^(encryption_key = ).*/\1"********"/' demo/out/etc/gofer/gofer_web.toml
 
-# ansible-test's venvs bootstrap pip from a host this machine cannot reach: stand in for it.
-$(HOME)/.ansible/test/cache/get_pip_24_2.py: tests/utils/get_pip_standin.py
+# ansible-test's venvs bootstrap pip from a host this machine cannot reach: stand in for it. The file is named after
+# the pip each ansible-test pins: 23.1.2 (2.17), 24.2 (2.18, 2.19), 25.2 (2.20, 2.21).
+GET_PIP := $(foreach v,23_1_2 24_2 25_2,$(HOME)/.ansible/test/cache/get_pip_$(v).py)
+$(HOME)/.ansible/test/cache/get_pip_%.py: tests/utils/get_pip_standin.py
 	mkdir -p $(dir $@)
 	cp $< $@
 
-tree: venv $(HOME)/.ansible/test/cache/get_pip_24_2.py
+tree: venv $(GET_PIP)
 	tests/utils/collection_tree.sh $(TEST_TREE) >/dev/null
 
 sanity: tree
@@ -58,6 +60,14 @@ units: tree
 integration: tree
 	cd $(TREE_COLLECTION) && $(CURDIR)/$(BIN)/ansible-test integration --local --color no
 	mkdir -p $(RELIABILITY) && cp $(TREE_COLLECTION)/tests/output/reliability/*.json $(RELIABILITY)/
+
+# The other ansible-core releases the collection claims (2.19 is .venv's, tested by sanity, units and integration):
+# each one's sanity, units and the end-to-end integration targets, in a venv of its own, two at a time.
+# ansible-core 2.20 and 2.21 need Python 3.12 or later: pyenv's, as installed on these machines.
+PYENV_VERSIONS := $(HOME)/.pyenv/versions
+CORES := 2.17:$(PYTHON) 2.18:$(PYTHON) 2.20:$(PYENV_VERSIONS)/3.12.1/bin/python3 2.21:$(PYENV_VERSIONS)/3.13.0/bin/python3
+cores: $(GET_PIP)
+	printf '%s\n' $(CORES) | tr : ' ' | xargs -P 2 -L 1 tests/cores/run.sh
 
 # Files generated from the schema must be up to date (a key is added in one place).
 generated: venv
@@ -98,9 +108,9 @@ bench: install images
 reliability: venv
 	$(BIN)/python tools/reliability.py $(RELIABILITY)
 
-test: records generated lint docs-lint ee build-install sanity units integration molecule
+test: records generated lint docs-lint ee build-install sanity units integration cores molecule
 	$(BIN)/python tools/reliability.py $(RELIABILITY) --check
-	@echo "make test: generated files, ansible-lint, docs lint, execution environment, build and install, sanity, units, integration, molecule and docs/reliability.md passed"
+	@echo "make test: generated files, ansible-lint, docs lint, execution environment, build and install, sanity, units, integration, the other ansible-cores, molecule and docs/reliability.md passed"
 
 clean:
 	rm -rf $(CACHE) $(TEST_TREE) demo/out

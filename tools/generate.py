@@ -95,7 +95,12 @@ ROLE_VARIABLES = [
     ('gofer_install', dict(type='bool', default=True, description=[
         'Install the Gofer binary of gofer_version: a versioned copy under gofer_install_dir and gofer_binary_path '
         'pointing at it, switched atomically. The previous version is kept for rollback. The runtime packages Gofer '
-        'links against (libssl3, ca-certificates) are installed with it.'])),
+        'links against (libssl3, named libssl3t64 from Debian 13 on, and ca-certificates) are installed with it.'])),
+    ('gofer_allow_untested_platform', dict(type='bool', default=False, description=[
+        'Run the install and service parts on a host the role is not tested on. The role is tested on Debian 12 '
+        '(bookworm) and 13 (trixie) on x86_64 and assumes apt, systemd as init, x86_64 (Gofer publishes only an '
+        'x86_64 Linux build), glibc 2.34 or later and libssl 3; on any other host it says what it found and stops '
+        'before changing anything, unless this is V(true).'])),
     ('gofer_binary_src', dict(type='path', default=None, description=[
         'A Gofer binary on the controller to install, for hosts without internet access. Takes precedence over '
         'gofer_binary_url.'])),

@@ -59,6 +59,8 @@ def make_action(args, files_dir, module_result=None):
     connection._shell.tmpdir = '/tmp/remote'
     loader = DataLoader()
     action = ActionModule(task, connection, PlayContext(), loader, templar=None, shared_loader_obj=None)
+    # The plugin loader sets it; ansible-core 2.17 and 2.18 name it in argument errors.
+    action._load_name = 'gofer.gofer.server_config'
 
     def find_needle(dirname, needle):
         path = os.path.join(str(files_dir), needle)

@@ -48,6 +48,8 @@ def run(args, read):
     task.check_mode = False
     task.action = 'gofer.gofer.server_config_info'
     action = ActionModule(task, MagicMock(), PlayContext(), DataLoader(), templar=None, shared_loader_obj=None)
+    # The plugin loader sets it; ansible-core 2.17 and 2.18 name it in argument errors.
+    action._load_name = 'gofer.gofer.server_config_info'
 
     def execute(module_name, module_args, task_vars):
         if '_paths' in module_args:

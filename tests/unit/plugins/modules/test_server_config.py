@@ -14,7 +14,7 @@ import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.gofer.gofer.tests.unit.plugins.modules.compat import patch_module_args
 
 from ansible_collections.gofer.gofer.plugins.modules import server_config
 
@@ -488,7 +488,7 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temp_files(target, capsys, m
 
 KILLED_RUN = '''
 import os, signal, sys, json
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.gofer.gofer.tests.unit.plugins.modules.compat import patch_module_args
 from ansible_collections.gofer.gofer.plugins.modules import server_config
 os.rename = lambda src, dst: os.kill(os.getpid(), signal.SIGKILL)
 with patch_module_args(json.loads(sys.argv[1])):

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.gofer.gofer.tests.unit.plugins.modules.compat import patch_module_args
 
 from ansible_collections.gofer.gofer.plugins.modules import server_config_info
 
