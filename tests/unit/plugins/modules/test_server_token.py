@@ -15,9 +15,8 @@ import threading
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.gofer.gofer.plugins.modules import server_token
+from ansible_collections.gofer.gofer.tests.unit.plugins.modules.compat import patch_module_args
 
 SECRET = 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6'
 SECOND = 'Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp'
@@ -538,12 +537,17 @@ def test_no_answer_fails_naming_the_url(target, gofer, capsys):
     gofer.server = type('Closed', (), {'shutdown': lambda s: None, 'server_close': lambda s: None})()
 
 
-def test_a_claim_with_no_database_fails_clearly(target, gofer, capsys):
+def test_a_claim_with_no_database_fails_clearly_and_keeps_the_token_bound_to_none(target, gofer, capsys):
     token, db, _marker = paths(target)
     result = run(capsys, args_for(target, gofer))
-    assert result['failed'] is True
+    assert result['failed'] is True and result['changed'] is True and result['state'] == 'unbound'
     assert 'its main database %s does not exist' % db in result['msg']
-    assert not token.exists()
+    assert 'saved in %s' % token in result['msg'] and SECRET not in result['msg'] and 'token' not in result
+    # Gofer gives its root token once: it is kept root-only, and a later run never takes it as held.
+    assert saved_token(token) == [SECRET] and mode_of(token) == 0o600
+    new_database(target)
+    again = run(capsys, args_for(target, gofer))
+    assert again['state'] == 'claimed_elsewhere' and saved_token(token) == [SECRET]
 
 
 def test_a_409_after_a_concurrent_run_saved_the_token_is_held(target, gofer, capsys, monkeypatch):
