@@ -215,39 +215,44 @@ options:
     default: {}
   _data_dirs:
     description:
-      - Internal, filled in by the action plugin from the validated config. Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in from the validated config, and
+        refuses it in a task.
       - The directories Gofer needs, as a list of C(path) and C(key) (the config keys that name them).
     type: raw
   _tls_files:
     description:
-      - Internal, filled in by the action plugin from O(tls_src). Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in from O(tls_src), and refuses it in a task.
     type: raw
   _sqlite_files:
     description:
-      - Internal, filled in by the action plugin with the sqlite files the config names. Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in with the sqlite files the config
+        names, and refuses it in a task.
     type: raw
   _old_key:
     description:
-      - Internal, filled in by the action plugin when it has compared the key in the placed config with the new
-        one. Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in when it has compared the key in the
+        placed config with the new one, and refuses it in a task.
     type: str
     choices: [same, different, unknown]
   _tls_expected:
     description:
-      - Internal, filled in by the action plugin with the TLS paths Gofer reads that have no source in O(tls_src).
-        Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in with the TLS paths Gofer reads that
+        have no source in O(tls_src), and refuses it in a task.
     type: raw
   _key_guard:
     description:
-      - Internal, filled in by the action plugin with the secret store path and key to guard. Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in with the secret store path and key to
+        guard, and refuses it in a task.
     type: raw
   _secrets:
     description:
-      - Internal, filled in by the action plugin with the values to mask in all output. Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in with the values to mask in all
+        output, and refuses it in a task.
     type: raw
   _database:
     description:
-      - Internal, filled in by the action plugin with the main database path of the validated config. Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in with the main database path of the
+        validated config, and refuses it in a task.
     type: str
   owner:
     description:

@@ -49,7 +49,8 @@ options:
     default: []
   _paths:
     description:
-      - Internal, filled in by the action plugin with the paths the parsed config names. Do not set it.
+      - B(Internal, not an option to set.) The action plugin fills it in with the paths the parsed config
+        names, and refuses it in a task.
     type: list
     elements: str
 attributes:

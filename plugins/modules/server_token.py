@@ -120,7 +120,7 @@ RETURN = r"""
 state:
   description:
     - V(held) (a saved token for this database), V(claimed) (claimed now), V(claimed_elsewhere) (Gofer answered
-      C(409) and no token is held here), V(none) (no token held and no request made), V(unbound) (a failure: Gofer
+      C(409) and no token is held here), V(none) (no token held and no request made), V(unbound) (a failure, Gofer
       handed out its token but the main database was not found; the token is saved in O(path), bound to none).
   returned: always
   type: str
@@ -262,8 +262,8 @@ def save(module, path, token, database, ident):
     if ident is None:  # a claim whose database was not found: kept, and never taken as held
         binding = '# database=%s (not found when claimed: bound to none)' % database.replace('\n', ' ')
     else:
-        binding = '# database=%s device=%d inode=%d%s' % (database.replace('\n', ' '), ident[0], ident[1],
-                                                           '' if ident[2] is None else ' generation=%d' % ident[2])
+        binding = '# database=%s device=%d inode=%d%s' % (
+            database.replace('\n', ' '), ident[0], ident[1], '' if ident[2] is None else ' generation=%d' % ident[2])
     text = ('# Gofer\'s root management token, saved by gofer.gofer at %s for the main database below.\n%s\n%s%s\n'
             % (now, binding, PREFIX, token))
     fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
@@ -458,12 +458,12 @@ def main():
         ident = identity(database)
     # Gofer hands out its root token once: it is saved whatever follows, so the server is never claimed with it lost.
     save(module, path, secret, database, ident)
+    result['changed'] = True
     if ident is None:
         module.fail_json(msg='Gofer answered the bootstrap request, but its main database %s does not exist: '
                              'server.storage_path is not the database this Gofer uses. Its root token is saved in '
                              '%s, bound to no database: fix server.storage_path and give that token as '
-                             'gofer_bootstrap_token.' % (database, path), state='unbound',
-                         **dict(result, changed=True))
+                             'gofer_bootstrap_token.' % (database, path), state='unbound', **result)
     finish(module, result, 'claimed', secret, changed=True)
 
 

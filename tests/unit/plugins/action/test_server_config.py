@@ -147,6 +147,9 @@ def test_src_not_utf8(tmp_path):
     ({'content': GOOD, 'src': 'x.toml'}, 'mutually exclusive'),
     ({}, 'one of the following is required'),
     ({'content': GOOD, 'dset': '/etc/x'}, 'dset'),
+    # What the action plugin fills in for the module is not a task's to set.
+    ({'content': GOOD, '_data_dirs': [{'path': '/', 'key': 'server.storage_path'}]}, '_data_dirs'),
+    ({'content': GOOD, '_old_key': 'same'}, '_old_key'),
     ({'content': GOOD, 'gofer_version': '0.6'}, 'gofer_version: Gofer version "0.6" is not supported'),
     ({'content': GOOD, 'gofer_version': '1.0.0'}, 'gofer_version: Gofer version "1.0.0" is not supported'),
     ({'content': GOOD, 'gofer_version': '0.7.x'}, 'gofer_version: Gofer version "0.7.x" is not supported'),

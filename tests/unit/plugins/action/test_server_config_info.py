@@ -107,6 +107,11 @@ def test_an_unsupported_release_fails_before_the_host_is_asked():
         run({'gofer_version': '0.2'}, {})
 
 
+def test_the_paths_the_action_plugin_fills_in_are_not_a_tasks_to_set():
+    with pytest.raises(AnsibleActionFail, match='_paths'):
+        run({'_paths': ['/etc/shadow']}, {})
+
+
 def test_a_config_whose_paths_start_with_two_slashes_is_read_in_bounded_time():
     # The validator used to loop for ever on "//": posixpath keeps two leading slashes and dirname("//") is "//".
     import signal
