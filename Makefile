@@ -108,8 +108,17 @@ bench: install images
 reliability: venv
 	$(BIN)/python tools/reliability.py $(RELIABILITY)
 
-test: records generated lint docs-lint ee build-install sanity units integration cores molecule
+# The parts of make test, in order, each timed (the times are in the closing lines and .cache/test-times.txt).
+TEST_PARTS := generated lint docs-lint ee build-install sanity units integration cores molecule
+test: records
+	@mkdir -p $(CACHE) && : > $(CACHE)/test-times.txt
+	@for part in $(TEST_PARTS); do \
+	  start=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$part || { echo "make test: $$part FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
+	  echo "$$part $$(( $$(date +%s) - start )) s" >> $(CACHE)/test-times.txt; \
+	done
 	$(BIN)/python tools/reliability.py $(RELIABILITY) --check
+	@echo "make test: time per part"; sed 's/^/  /' $(CACHE)/test-times.txt
 	@echo "make test: generated files, ansible-lint, docs lint, execution environment, build and install, sanity, units, integration, the other ansible-cores, molecule and docs/reliability.md passed"
 
 clean:
