@@ -254,7 +254,7 @@ def effective(values, version=None, validate=True):
         'purge': dict(purge_paths(dict(elsewhere, **config), dest),
                       # Beside the config: its backups (they hold the encryption key) and earlier root tokens.
                       beside=[r'^%s\.[0-9]+\.[0-9-]+@[0-9:]+~\Z' % re.escape(posixpath.basename(dest)),
-                              r'^%s\.before-[0-9TZ]+\Z' % re.escape(TOKEN_FILE),
+                              r'^%s\.before-[0-9TZ]+(\.[0-9]+)?\Z' % re.escape(TOKEN_FILE),
                               r'^\.%s\..+\Z' % re.escape(TOKEN_FILE)]),
         'install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
         # Root runs, links and removes files under these: each must be root's, and only root's to write, up to /.
