@@ -145,7 +145,7 @@ def converge(work, inventory, vars_path, role, env):
 def validate_timing(collection_parent):
     sys.path.insert(0, collection_parent)
     import tomllib
-    from ansible_collections.gofer.gofer.plugins.module_utils import _validate
+    from ansible_collections.gofer.gofer.plugins.plugin_utils import _validate
     with open(os.path.join(ROOT, 'playbooks', 'templates', 'demo_gofer_web.toml.j2')) as f:
         text = f.read().replace('{{ demo_root }}', '/var/lib/gofer-demo').replace('{{ demo_encryption_key }}', KEY)
     samples = []

@@ -21,12 +21,12 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
-from ansible_collections.gofer.gofer.plugins.module_utils import _migrate
-from ansible_collections.gofer.gofer.plugins.module_utils import _paths
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _migrate
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _paths
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
-from ansible_collections.gofer.gofer.plugins.module_utils import _tls
-from ansible_collections.gofer.gofer.plugins.module_utils import _validate
-from ansible_collections.gofer.gofer.plugins.module_utils import _view
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _tls
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _validate
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _view
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _environment
 
 _MASK = _view.MASK

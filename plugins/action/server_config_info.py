@@ -15,11 +15,11 @@ except ImportError:  # Python < 3.11
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.gofer.gofer.plugins.module_utils import _paths
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _paths
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
-from ansible_collections.gofer.gofer.plugins.module_utils import _tls
-from ansible_collections.gofer.gofer.plugins.module_utils import _validate
-from ansible_collections.gofer.gofer.plugins.module_utils import _view
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _tls
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _validate
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _view
 
 MODULE = 'gofer.gofer.server_config_info'
 

@@ -14,8 +14,8 @@ from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
-from ansible_collections.gofer.gofer.plugins.module_utils._duration import parse_duration
-from ansible_collections.gofer.gofer.plugins.module_utils._toml import toml_value as _toml_value
+from ansible_collections.gofer.gofer.plugins.plugin_utils._duration import parse_duration
+from ansible_collections.gofer.gofer.plugins.plugin_utils._toml import toml_value as _toml_value
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _role_config as R
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, Finding, merge
-from ansible_collections.gofer.gofer.plugins.module_utils._view import MAX_DEPTH, is_secret
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import ERROR, Finding, merge
+from ansible_collections.gofer.gofer.plugins.plugin_utils._view import MAX_DEPTH, is_secret
 
 PREFIX = 'GOFER_WEB_'
 # Rust's char::is_whitespace (str::trim), which is not quite Python's str.isspace.

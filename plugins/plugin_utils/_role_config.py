@@ -30,11 +30,11 @@ import re
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
-from ansible_collections.gofer.gofer.plugins.module_utils._duration import format_duration, parse_duration
-from ansible_collections.gofer.gofer.plugins.module_utils._paths import data_dirs
-from ansible_collections.gofer.gofer.plugins.module_utils import _validate
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import DIRECTORY_KEYS, SQLITE_KEYS
-from ansible_collections.gofer.gofer.plugins.module_utils._toml import toml_value
+from ansible_collections.gofer.gofer.plugins.plugin_utils._duration import format_duration, parse_duration
+from ansible_collections.gofer.gofer.plugins.plugin_utils._paths import data_dirs
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _validate
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import DIRECTORY_KEYS, SQLITE_KEYS
+from ansible_collections.gofer.gofer.plugins.plugin_utils._toml import toml_value
 
 
 class RoleConfigError(ValueError):

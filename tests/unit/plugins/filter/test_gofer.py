@@ -111,7 +111,7 @@ def test_good_durations_in_role_variables_render_as_seconds():
 
 @pytest.mark.parametrize('value', [0, 1, 59, 60, 90, 300, 3600, 86400, 604800, 15768000, 1209601])
 def test_format_duration_round_trips_through_seconds(value):
-    from ansible_collections.gofer.gofer.plugins.module_utils._duration import format_duration
+    from ansible_collections.gofer.gofer.plugins.plugin_utils._duration import format_duration
     assert seconds(format_duration(value)) == value
 
 

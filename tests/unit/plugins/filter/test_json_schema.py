@@ -14,7 +14,7 @@ import pytest
 
 jsonschema = pytest.importorskip('jsonschema')
 
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, validate  # noqa: E402
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import ERROR, validate  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
 with open(os.path.join(ROOT, 'docs', 'schema', 'gofer_web-0.7.schema.json')) as f:

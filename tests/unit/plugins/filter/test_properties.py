@@ -22,9 +22,9 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from ansible_collections.gofer.gofer.plugins.filter.gofer import FilterModule  # noqa: E402
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S  # noqa: E402
-from ansible_collections.gofer.gofer.plugins.module_utils._duration import UNITS  # noqa: E402
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, Finding, validate  # noqa: E402
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import normpath, parents  # noqa: E402
+from ansible_collections.gofer.gofer.plugins.plugin_utils._duration import UNITS  # noqa: E402
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import ERROR, Finding, validate  # noqa: E402
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import normpath, parents  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..', '..', '..', '..')

@@ -19,8 +19,8 @@ except ImportError:
     import tomli as tomllib
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
-from ansible_collections.gofer.gofer.plugins.module_utils._migrate import findings as migration, guess_version
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, WARNING, validate
+from ansible_collections.gofer.gofer.plugins.plugin_utils._migrate import findings as migration, guess_version
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import ERROR, WARNING, validate
 
 KEY = '0123456789abcdef0123456789abcdef'
 COMMON = {

@@ -5,7 +5,7 @@
 
 """Validate a parsed gofer_web.toml against the schema, as the Gofer server reads it.
 
-PRIVATE to the gofer.gofer collection. Standard library only.
+PRIVATE to the gofer.gofer collection; the controller runs it (plugin_utils), never a target.
 
 The checks run on the *effective* config: Gofer's built-in defaults merged with
 the file, the way figment merges them, because a key left out inherits Gofer's
@@ -24,8 +24,8 @@ import posixpath
 import re
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
-from ansible_collections.gofer.gofer.plugins.module_utils._duration import parse_duration
-from ansible_collections.gofer.gofer.plugins.module_utils._view import flatten, is_secret
+from ansible_collections.gofer.gofer.plugins.plugin_utils._duration import parse_duration
+from ansible_collections.gofer.gofer.plugins.plugin_utils._view import flatten, is_secret
 
 ERROR = 'error'
 WARNING = 'warning'

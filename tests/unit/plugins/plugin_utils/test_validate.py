@@ -16,9 +16,9 @@ try:
 except ImportError:
     import tomli as tomllib
 
-from ansible_collections.gofer.gofer.plugins.module_utils import _paths
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _paths
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import ERROR, WARNING, validate
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import ERROR, WARNING, validate
 
 KEY = '0123456789abcdef0123456789abcdef'
 

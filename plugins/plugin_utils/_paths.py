@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import DIRECTORY_KEYS, SQLITE_KEYS, normpath
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import DIRECTORY_KEYS, SQLITE_KEYS, normpath
 
 
 def sqlite_files(effective):

@@ -17,8 +17,8 @@ Every finding is a warning: what would stop the new server is an error of the va
 from __future__ import annotations
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
-from ansible_collections.gofer.gofer.plugins.module_utils._validate import WARNING, Finding, describe, effective_config
-from ansible_collections.gofer.gofer.plugins.module_utils._view import flatten
+from ansible_collections.gofer.gofer.plugins.plugin_utils._validate import WARNING, Finding, describe, effective_config
+from ansible_collections.gofer.gofer.plugins.plugin_utils._view import flatten
 
 
 def guess_version(config):
