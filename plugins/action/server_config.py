@@ -21,13 +21,13 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
+from ansible_collections.gofer.gofer.plugins.module_utils import _schema
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _environment
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _migrate
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _paths
-from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _tls
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _validate
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _view
-from ansible_collections.gofer.gofer.plugins.plugin_utils import _environment
 
 _MASK = _view.MASK
 
@@ -164,9 +164,7 @@ class ActionModule(ActionBase):
         return entry
 
     def mask(self, text):
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, _MASK)
-        return text
+        return _view.mask_text(text, self._secrets)
 
     def masked(self, finding):
         return dict(finding.as_dict(), message=self.mask(finding.message))

@@ -15,8 +15,9 @@ except ImportError:  # Python < 3.11
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.gofer.gofer.plugins.plugin_utils import _paths
+from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
+from ansible_collections.gofer.gofer.plugins.plugin_utils import _paths
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _tls
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _validate
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _view
@@ -34,12 +35,7 @@ class ActionModule(ActionBase):
         self._supports_async = False
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(argument_spec=dict(
-            dest=dict(type='path', default='/etc/gofer/gofer_web.toml'),
-            gofer_version=dict(type='str', default=_schema.DEFAULT_VERSION),
-            allow_insecure=dict(type='bool', default=False),
-            secret_values=dict(type='list', elements='str', default=[], no_log=True),
-        ))
+        _validation, args = self.validate_argument_spec(argument_spec=_argspec.info_options())
         try:
             _schema.schema_for(args['gofer_version'])
         except ValueError as e:
@@ -70,7 +66,7 @@ class ActionModule(ActionBase):
             return result
         secrets = [v for v in args['secret_values'] if v] + _view.secret_strings(config)
         findings = _validate.validate(config, version=args['gofer_version'], allow_insecure=args['allow_insecure'])
-        result['findings'] = [dict(f.as_dict(), message=self.mask(f.message, secrets)) for f in findings]
+        result['findings'] = [dict(f.as_dict(), message=_view.mask_text(f.message, secrets)) for f in findings]
         result['valid'] = not _validate.errors(findings)
         result['config'] = _view.masked_tree(config, secrets)
         paths = self.named_paths(_validate.effective_config(config, args['gofer_version']))
@@ -93,9 +89,3 @@ class ActionModule(ActionBase):
                 if isinstance(path, str) and path.startswith('/'):
                     paths.setdefault(path, []).append('%s.%s' % (section, _tls.PARTS[part]))
         return {path: keys for path, keys in paths.items() if isinstance(path, str) and path.startswith('/')}
-
-    @staticmethod
-    def mask(text, secrets):
-        for secret in sorted(secrets, key=len, reverse=True):
-            text = text.replace(secret, _view.MASK)
-        return text

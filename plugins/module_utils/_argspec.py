@@ -38,6 +38,16 @@ def user_options():
     )
 
 
+def info_options():
+    """The options of gofer.gofer.server_config_info, which its action plugin and its module both read."""
+    return dict(
+        dest=dict(type='path', default='/etc/gofer/gofer_web.toml'),
+        gofer_version=dict(type='str', default=DEFAULT_VERSION),
+        allow_insecure=dict(type='bool', default=False),  # used on the controller
+        secret_values=dict(type='list', elements='str', default=[], no_log=True),
+    )
+
+
 def module_options():
     """What the module accepts: the documented options plus what the action plugin fills in."""
     spec = user_options()

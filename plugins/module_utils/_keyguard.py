@@ -25,6 +25,8 @@ import os
 import re
 import stat
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _placed
+
 ITERATIONS = 10000
 MAX_RECORD = 4096
 _HEX = re.compile(r'^[0-9a-f]+$')
@@ -53,7 +55,7 @@ def make(key, config_sha256, db, gofer_version, salt=None):
 def read(path):
     """The record at path as a dict, or None when it is missing, not root's own regular file, or malformed."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
+        fd = _placed.open_nofollow(path)
     except OSError:
         return None
     try:
@@ -94,7 +96,7 @@ def matches(key, record):
 def file_sha256(path):
     """sha256 of a regular file (not followed through a link), or None."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
+        fd = _placed.open_nofollow(path)
     except OSError:
         return None
     try:

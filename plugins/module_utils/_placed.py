@@ -18,9 +18,17 @@ import os
 import stat
 
 MAX_CONFIG = 1024 * 1024  # a Gofer config is a few kilobytes
-_FLAGS = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
+# Read, never through a link, never blocking on a FIFO or taking a terminal: for every file root reads in a
+# directory another user may write.
+_FLAGS = (os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
+          | getattr(os, 'O_NOCTTY', 0))
 _KINDS = ((stat.S_ISDIR, 'a directory'), (stat.S_ISFIFO, 'a named pipe (FIFO)'), (stat.S_ISSOCK, 'a socket'),
           (stat.S_ISCHR, 'a character device'), (stat.S_ISBLK, 'a block device'), (stat.S_ISLNK, 'a symbolic link'))
+
+
+def open_nofollow(path):
+    """A descriptor to read path with, not following a link and not blocking; raises OSError (ELOOP for a link)."""
+    return os.open(path, _FLAGS)
 
 
 def kind(mode):
@@ -38,7 +46,7 @@ def read(path):
     """
     result = {'data': None, 'text': None, 'problem': None}
     try:
-        fd = os.open(path, _FLAGS)
+        fd = open_nofollow(path)
     except OSError as e:
         if e.errno == errno.ENOENT:
             return result

@@ -484,7 +484,6 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (docs/gofer-behaviour.md §5)
 KEY_PATH = 'secret_store.sqlite.encryption_key'
 LOCK_TIMEOUT = 120
-_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
 
 
 class Placer(object):
@@ -769,7 +768,7 @@ class Placer(object):
     def read_current(self, b_path):
         """The current content of a regular file, never through a link; None when it does not exist."""
         try:
-            fd = os.open(b_path, os.O_RDONLY | _NOFOLLOW | getattr(os, 'O_NONBLOCK', 0))
+            fd = _placed.open_nofollow(b_path)
         except OSError as e:
             if e.errno == errno.ENOENT:
                 return None

@@ -161,6 +161,7 @@ import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
 from ansible_collections.gofer.gofer.plugins.module_utils import _placed
 
@@ -196,13 +197,7 @@ def read_config(dest):
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            dest=dict(type='path', default='/etc/gofer/gofer_web.toml'),
-            gofer_version=dict(type='str', default='0.7'),
-            allow_insecure=dict(type='bool', default=False),  # used on the controller
-            secret_values=dict(type='list', elements='str', default=[], no_log=True),
-            _paths=dict(type='list', elements='str'),
-        ),
+        argument_spec=dict(_argspec.info_options(), _paths=dict(type='list', elements='str')),
         supports_check_mode=True,
     )
     dest = module.params['dest']

@@ -164,6 +164,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _placed
+
 PREFIX = 'GOFER_TOKEN='
 SIDE_FILES = ('', '-wal', '-shm', '-journal')
 # _IOR('v', 1, long): the inode's generation number.
@@ -188,7 +190,7 @@ def generation(path, st):
     if not stat.S_ISREG(st.st_mode):
         return None
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
+        fd = _placed.open_nofollow(path)
     except OSError:
         return None
     try:
@@ -214,7 +216,7 @@ def bound(saved, ident):
 def read_saved(module, path):
     """{'token', 'device', 'inode'} from the token file, or None when there is none."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = _placed.open_nofollow(path)
     except FileNotFoundError:
         return None
     except OSError as e:

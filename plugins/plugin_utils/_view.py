@@ -82,6 +82,13 @@ def flatten(tree, prefix=''):
     return out
 
 
+def mask_text(text, secrets):
+    """text with every secret in it masked, the longest first (so a secret inside another is not half shown)."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
+
+
 def masked_lines(config, extra_secrets=(), other=None):
     """One 'dotted.key = value' line per value, in file order, with secrets masked, for a diff.
 
@@ -100,18 +107,13 @@ def masked_lines(config, extra_secrets=(), other=None):
                 differs = other is not None and others.get(path) != value
                 lines.append('%s = "%s"%s' % (path, MASK, '  # a different value' if differs else ''))
             else:
-                text = _literal(value)
-                for secret in sorted((s for s in extra_secrets if s), key=len, reverse=True):
-                    text = text.replace(secret, MASK)
-                lines.append('%s = %s' % (path, text))
+                lines.append('%s = %s' % (path, mask_text(_literal(value), extra_secrets)))
     walk(config, '')
     return ''.join(line + '\n' for line in lines)
 
 
 def masked_tree(config, extra_secrets=()):
     """A copy of a parsed config to show as data: every secret value masked, dates and times as strings."""
-    extra = sorted((s for s in extra_secrets if s), key=len, reverse=True)
-
     def copy(node, path):
         if isinstance(node, dict):
             return {name: copy(value, path + '.' + name if path else name) for name, value in node.items()}
@@ -120,9 +122,7 @@ def masked_tree(config, extra_secrets=()):
         if is_secret(path, node):
             return MASK
         if isinstance(node, str):
-            for secret in extra:
-                node = node.replace(secret, MASK)
-            return node
+            return mask_text(node, extra_secrets)
         if isinstance(node, (bool, int, float)) or node is None:
             return node
         return str(node)  # TOML dates and times

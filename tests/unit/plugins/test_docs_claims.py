@@ -51,7 +51,7 @@ def test_the_readme_names_exactly_the_public_filters():
 
 @pytest.mark.parametrize('module, options', [
     (server_config, set(_argspec.module_options())),
-    (server_config_info, {'dest', 'gofer_version', 'allow_insecure', 'secret_values', '_paths'}),
+    (server_config_info, set(_argspec.info_options()) | {'_paths'}),
 ])
 def test_ansible_doc_marks_each_option_the_action_plugin_fills_in_as_internal(module, options):
     """ansible-core hides copy's _original_basename with a validate-modules ignore, which ansible-lint's production
