@@ -21,8 +21,8 @@ import tomllib
 import yaml
 
 
-def load(root, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(root, 'plugins', 'module_utils', name + '.py'))
+def load(root, kind, name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(root, 'plugins', kind, name + '.py'))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -30,7 +30,7 @@ def load(root, name):
 
 def main():
     root = sys.argv[1]
-    schema, duration = load(root, '_schema'), load(root, '_duration')
+    schema, duration = load(root, 'module_utils', '_schema'), load(root, 'plugin_utils', '_duration')
     data = json.load(sys.stdin)
     with open(os.path.join(root, 'roles', 'server', 'defaults', 'main.yml')) as f:
         values = dict(yaml.safe_load(f), **data['vars'])
