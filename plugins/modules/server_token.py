@@ -75,6 +75,19 @@ options:
       - Seconds to wait for Gofer's answer.
     type: int
     default: 10
+  listener_service:
+    description:
+      - A systemd unit, such as V(gofer.service). Before the module sends the bootstrap request or the held token to
+        O(url), every socket listening there (on that address or a wildcard, IPv4 and IPv6) must have been opened by
+        the user the unit's main process runs as. A local user who bound Gofer's port first would otherwise answer
+        the bootstrap request with a token of its own (and Gofer, unclaimed, would serve once it gets the port), or
+        be handed the root token by O(bootstrap=verify).
+      - The check reads C(/proc/net/tcp), C(/proc/net/tcp6) and C(/proc/<main process>/status), in the module's
+        network namespace (the host's, where the role runs Gofer). It is by user, not by process, because which
+        process holds a socket can be read only with C(CAP_SYS_PTRACE), which root lacks in a container. When it
+        fails, nothing is sent and the task fails naming the port.
+      - Omit it to send without the check.
+    type: str
   loopback_marker:
     description:
       - The role's environment file that binds Gofer to loopback until the token is saved. Its presence is reported as
@@ -132,6 +145,11 @@ database_exists:
   description: Whether the main database exists.
   returned: always
   type: bool
+listener_checked:
+  description: Whether the sockets O(url) reaches were found to be those of the user of O(listener_service)'s main
+    process, before the request was sent.
+  returned: when O(listener_service) is set and a request was sent
+  type: bool
 loopback_phase:
   description: Whether O(loopback_marker) exists (after the module ran).
   returned: always
@@ -164,7 +182,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
-from ansible_collections.gofer.gofer.plugins.module_utils import _placed
+from ansible_collections.gofer.gofer.plugins.module_utils import _listener, _placed
 
 PREFIX = 'GOFER_TOKEN='
 SIDE_FILES = ('', '-wal', '-shm', '-journal')
@@ -282,11 +300,7 @@ def save(module, path, token, database, ident):
         if os.path.lexists(tmp):
             os.unlink(tmp)
         module.fail_json(msg='path: could not write %s: %s.' % (path, e.strerror), state='none')
-    dfd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
+    _placed.fsync_directory(directory)
 
 
 def keep_before(path):
@@ -383,6 +397,24 @@ def post_bootstrap(module, url, timeout):
     return status, secret, body
 
 
+def check_listener(module, result):
+    """Fail, sending nothing, unless every socket url may reach is of the user of listener_service's main process."""
+    service = module.params['listener_service']
+    if not service:
+        return
+    host, port = _listener.host_port(module.params['url'])
+    systemctl = module.get_bin_path('systemctl') or 'systemctl'
+    rc, out, err = module.run_command([systemctl, 'show', '--property=MainPID', '--value', '--', service])
+    pid = int(out.strip()) if rc == 0 and out.strip().isdigit() else 0
+    problem = ('%s has no main process (%s)' % (service, (err.strip() or 'not running')[:200]) if pid == 0
+               else _listener.check(host, port, pid))
+    if problem:
+        module.fail_json(msg='listener_service: nothing was sent to %s: %s (%s\'s main process is %d). Another '
+                             'local process may have bound the port before Gofer; find it with "ss -ltnp sport = :%d".'
+                             % (module.params['url'], problem, service, pid, port), state='none', **result)
+    result['listener_checked'] = True
+
+
 def token_valid(module, url, token, timeout):
     """Whether Gofer still knows the token: GET /api/tokens/whoami answers 200, or 401 once it is deleted."""
     try:
@@ -412,6 +444,7 @@ def main():
             reset_database=dict(type='bool', default=False),
             timeout=dict(type='int', default=10),
             loopback_marker=dict(type='path'),
+            listener_service=dict(type='str'),
         ),
         required_if=[('bootstrap', 'unless_held', ['url']), ('bootstrap', 'verify', ['url'])],
         supports_check_mode=True,
@@ -441,10 +474,13 @@ def main():
             save(module, path, p['token'], database, ident)
         finish(module, result, 'held', p['token'], changed=True)
     if held and p['bootstrap'] == 'verify' and not module.check_mode:
+        check_listener(module, result)
         held = token_valid(module, p['url'], saved['token'], p['timeout'])
         result['revoked'] = not held
     if held or p['bootstrap'] == 'never' or module.check_mode:
         finish(module, result, 'held' if held else 'none', saved['token'] if held else None)
+    if not result.get('listener_checked'):
+        check_listener(module, result)
     status, secret, body = post_bootstrap(module, p['url'], p['timeout'])
     if status == 409:
         # A concurrent run may have claimed it and saved the token since we read the file.

@@ -586,3 +586,45 @@ def test_reset_database_puts_back_what_it_moved_when_a_later_move_fails(target, 
     assert result['msg'].startswith('reset_database: could not move %s-wal aside' % db)
     assert result['msg'].endswith('what was moved is back in place.')
     assert database_files(target) == ['gofer.db', 'gofer.db-wal']
+
+
+# The listener: only Gofer's own process is sent the request or the token
+
+
+def fake_systemctl(tmp_path, monkeypatch, pid):
+    bin_dir = tmp_path / 'bin'
+    bin_dir.mkdir()
+    script = bin_dir / 'systemctl'
+    script.write_text('#!/bin/sh\necho %d\n' % pid)
+    script.chmod(0o755)
+    monkeypatch.setenv('PATH', '%s:%s' % (bin_dir, os.environ.get('PATH', '')))
+
+
+@pytest.mark.skipif(not os.path.exists('/proc/net/tcp'), reason='Linux /proc only')
+def test_a_port_held_by_another_user_is_sent_nothing(target, gofer, capsys, monkeypatch):
+    new_database(target)
+    # gofer.service's main process runs as another user than this test, which listens.
+    monkeypatch.setattr(server_token._listener, 'uid_of', lambda pid, proc='/proc': os.geteuid() + 1)
+    fake_systemctl(target, monkeypatch, os.getpid())
+    result = run(capsys, args_for(target, gofer, listener_service='gofer.service'))
+    assert result['failed'] and result['state'] == 'none'
+    assert result['msg'].startswith('listener_service: nothing was sent to %s: port %d is held by another user than '
+                                    'uid %d' % (gofer.url, gofer.server.server_address[1], os.geteuid() + 1))
+    assert gofer.requests == [] and not paths(target)[0].exists()
+
+
+def test_a_service_with_no_main_process_is_sent_nothing(target, gofer, capsys, monkeypatch):
+    new_database(target)
+    fake_systemctl(target, monkeypatch, 0)
+    result = run(capsys, args_for(target, gofer, listener_service='gofer.service'))
+    assert result['failed'] and 'gofer.service has no main process' in result['msg'] and gofer.requests == []
+
+
+@pytest.mark.skipif(not os.path.exists('/proc/net/tcp'), reason='Linux /proc only')
+def test_the_main_process_user_that_listens_is_sent_the_request_and_later_the_token(target, gofer, capsys, monkeypatch):
+    new_database(target)
+    fake_systemctl(target, monkeypatch, os.getpid())
+    result = run(capsys, args_for(target, gofer, listener_service='gofer.service'))
+    assert result['state'] == 'claimed' and result['listener_checked']
+    result = run(capsys, args_for(target, gofer, listener_service='gofer.service', bootstrap='verify'))
+    assert result['state'] == 'held' and result['listener_checked'] and len(gofer.requests) == 2
