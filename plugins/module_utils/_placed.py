@@ -31,6 +31,15 @@ def open_nofollow(path):
     return os.open(path, _FLAGS)
 
 
+def fsync_directory(directory):
+    """Make a rename or a new name in directory durable: a crash after it leaves the new name, not the old."""
+    fd = os.open(directory or '.', os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def kind(mode):
     """What a file of this mode is, in words; None for a regular file."""
     if stat.S_ISREG(mode):

@@ -63,18 +63,6 @@ options:
         only useful for staging and tests.
     type: path
     default: /etc/gofer/gofer_web.toml
-  gofer_version:
-    description:
-      - The Gofer server version whose schema the config is validated against, as a release line (V(0.9)), a
-        release of one (V(0.9.1), the form the role's C(gofer_version) takes), or V(latest).
-      - Supported release lines are V(0.7) (v0.7.0 to v0.7.3), V(0.8) (v0.8.0 to v0.8.4; v0.8.0 to v0.8.3 still
-        read C(api.pipeline_version_retention), C(server.url) and C(server.storage_results_limit), so give the
-        release), V(0.9) (v0.9.0 and v0.9.1) and V(latest) (Gofer's untagged main branch after v0.9.1). A line alone
-        means its newest release. Any other value fails the task before the host is touched.
-      - The release is recorded beside the config, in the module's record (see O(accept_secret_store_data_loss)), so
-        that the next run knows which release the config and the database were written for.
-    type: str
-    default: '0.7'
   service_user:
     description:
       - The system user the Gofer server runs as. It owns the data directories and the TLS files placed here.
@@ -88,16 +76,6 @@ options:
         config file, so that the service can read the config.
     type: str
     default: gofer
-  allow_insecure:
-    description:
-      - Accept settings that make Gofer insecure or serve Gofer's embedded, public and expired localhost
-        certificate. These are C(development.bypass_auth) or C(development.use_included_certs) effectively true
-        (set, or left out and inherited from Gofer's defaults), C(server.use_tls = true), and
-        C(external_events.use_tls = true) together with C(server.use_tls = true).
-      - With V(false), each of them is an error. With V(true), they are reported as warnings.
-      - Meant for development hosts only.
-    type: bool
-    default: false
   tls_src:
     description:
       - Certificate and key files on the controller to place at the paths the config names, for the TLS settings
@@ -171,14 +149,6 @@ options:
         release is recorded from this run on.
     type: bool
     default: false
-  secret_values:
-    description:
-      - More values to mask as C(********) wherever they would appear in the task's output, results and diffs,
-        for example a value of the config that the operator considers secret.
-      - The encryption key and the private keys in O(tls_src) are always masked.
-    type: list
-    elements: str
-    default: []
   account_created_earlier:
     description:
       - Set it when an earlier task of the same play creates O(service_user) and O(service_group), as the role
@@ -267,6 +237,7 @@ options:
       - Mode of the config file.
       - When not given, V('0640'), because the file holds the secret store encryption key.
 extends_documentation_fragment:
+  - gofer.gofer.config
   - ansible.builtin.files
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -836,11 +807,7 @@ class Placer(object):
             if os.path.lexists(b_tmp):
                 os.unlink(b_tmp)
             raise
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _placed.fsync_directory(directory)
 
     def tls_files(self):
         user, group = self.params['service_user'], self.params['service_group']

@@ -29,24 +29,6 @@ options:
       - Path of the config on the target.
     type: path
     default: /etc/gofer/gofer_web.toml
-  gofer_version:
-    description:
-      - The Gofer release whose schema the config is validated against, as O(gofer.gofer.server_config#module:gofer_version)
-        takes it (V(0.7), V(0.9.1), V(latest), ...).
-    type: str
-    default: '0.7'
-  allow_insecure:
-    description:
-      - Report insecure development settings (C(bypass_auth), C(use_included_certs), C(server.use_tls)) as warnings
-        instead of errors, as O(gofer.gofer.server_config#module:allow_insecure) does when it places a config.
-    type: bool
-    default: false
-  secret_values:
-    description:
-      - More values to mask wherever they appear in the result.
-    type: list
-    elements: str
-    default: []
   _paths:
     description:
       - B(Internal, not an option to set.) The action plugin fills it in with the paths the parsed config
@@ -62,6 +44,7 @@ attributes:
   platform:
     platforms: posix
 extends_documentation_fragment:
+  - gofer.gofer.config
   - ansible.builtin.action_common_attributes
 seealso:
   - module: gofer.gofer.server_config

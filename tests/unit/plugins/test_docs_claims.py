@@ -14,6 +14,7 @@ import yaml
 
 from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS
 
+from ansible_collections.gofer.gofer.plugins.doc_fragments.config import ModuleDocFragment
 from ansible_collections.gofer.gofer.plugins.filter.gofer import FilterModule
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
 from ansible_collections.gofer.gofer.plugins.modules import server_config, server_config_info
@@ -25,6 +26,17 @@ PUBLIC_FILTERS = {'toml_value', 'seconds'}
 def text(*parts):
     with open(os.path.join(ROOT, *parts), encoding='utf-8') as f:
         return f.read()
+
+
+def documented_options(module):
+    """The options ansible-doc shows for a module: its own and those of the collection's doc fragment."""
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    options = dict(doc['options'])
+    if 'gofer.gofer.config' in doc.get('extends_documentation_fragment', []):
+        shared = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+        assert not set(shared) & set(options), 'an option is documented twice'
+        options.update(shared)
+    return options
 
 
 def filter_doc(name):
@@ -56,7 +68,7 @@ def test_the_readme_names_exactly_the_public_filters():
 def test_ansible_doc_marks_each_option_the_action_plugin_fills_in_as_internal(module, options):
     """ansible-core hides copy's _original_basename with a validate-modules ignore, which ansible-lint's production
     profile refuses: the internal options stay documented, each marked, and the action plugins refuse them."""
-    documented = yaml.safe_load(module.DOCUMENTATION)['options']
+    documented = documented_options(module)
     internal = {name for name in options if name.startswith('_')}
     assert internal, 'the module has internal options, or this test has nothing to hold'
     for name, doc in documented.items():
@@ -100,3 +112,24 @@ def test_a_variable_for_a_key_the_release_does_not_read_is_a_warning_as_both_pag
         {'gofer_object_store_sqlite_path': '/srv/gofer/objects.db'}, '0.9')
     assert errors == []
     assert len(warned) == 1 and warned[0].startswith('gofer_object_store_sqlite_path sets object_store.sqlite.path')
+
+
+def test_the_role_reads_top_to_bottom_entry_points_beside_their_steps():
+    tasks = os.path.join(ROOT, 'roles', 'server', 'tasks')
+    # The entry points (tasks_from) are the top-level files, one per argument spec; every step is in steps/.
+    specs = yaml.safe_load(text('roles', 'server', 'meta', 'argument_specs.yml'))['argument_specs']
+    assert sorted(n[:-4] for n in os.listdir(tasks) if n.endswith('.yml')) == sorted(specs)
+    includes = set()
+    for entry in specs:
+        for task in yaml.safe_load(text('roles', 'server', 'tasks', entry + '.yml')):
+            target = task.get('ansible.builtin.include_tasks') or task.get('ansible.builtin.import_tasks')
+            assert task.get('name'), task
+            includes.add(target['file'] if isinstance(target, dict) else target)
+    assert all(path.startswith('steps/') for path in includes), includes
+    assert includes <= set('steps/' + n for n in os.listdir(os.path.join(tasks, 'steps')))
+
+
+def test_the_role_vars_are_constants():
+    values = yaml.safe_load(text('roles', 'server', 'vars', 'main.yml'))
+    assert all(name.startswith('__gofer_') for name in values)
+    assert not [name for name, value in values.items() if '{{' in str(value) or '{%' in str(value)]

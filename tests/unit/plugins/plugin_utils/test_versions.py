@@ -294,8 +294,12 @@ def test_an_unrecorded_release_is_guessed_from_the_config():
 def test_ansible_doc_lists_every_release_line():
     # What `ansible-doc gofer.gofer.server_config` shows for gofer_version names every line the schema supports.
     import yaml
-    from ansible_collections.gofer.gofer.plugins.modules import server_config
-    option = yaml.safe_load(server_config.DOCUMENTATION)['options']['gofer_version']
+    from ansible_collections.gofer.gofer.plugins.doc_fragments.config import ModuleDocFragment
+    from ansible_collections.gofer.gofer.plugins.modules import server_config, server_config_info
+    # Both modules take the option from the doc fragment gofer.gofer.config.
+    for module in (server_config, server_config_info):
+        assert 'gofer.gofer.config' in yaml.safe_load(module.DOCUMENTATION)['extends_documentation_fragment']
+    option = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']['gofer_version']
     text = ' '.join(option['description'])
     for line in S.VERSIONS:
         assert 'V(%s)' % line in text, line
