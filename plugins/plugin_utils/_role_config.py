@@ -68,6 +68,9 @@ ENVIRONMENT_FILE = 'gofer.env'
 LOOPBACK_ENVIRONMENT_FILE = 'gofer-bootstrap.env'
 # GET /api/system/metadata answers without a token, even with bypass_auth = false.
 PROBE_PATH = '/api/system/metadata'
+# The images of the standard extensions Gofer starts at boot (docs/gofer-behaviour.md §5).
+STD_EXTENSION_IMAGES = ('ghcr.io/clintjedwards/gofer/extensions/cron:latest',
+                        'ghcr.io/clintjedwards/gofer/extensions/interval:latest')
 # Directories purge never removes, even when the config names them: they are not Gofer's alone.
 SHARED_DIRS = frozenset(['/', '/tmp', '/var', '/var/lib', '/var/tmp', '/etc', '/srv', '/opt', '/home', '/root',
                          '/usr', '/usr/local', '/usr/local/lib', '/usr/local/bin', '/usr/bin', '/bin'])
@@ -244,6 +247,7 @@ def effective(values, version=None, validate=True):
         'loopback': {'server': loopback(config['server.bind_address']),
                      'events': loopback(config['external_events.bind_address'])},
         'loopback_url': api_url(loopback(config['server.bind_address']), config['server.use_tls']),
+        'loopback_probe_url': api_url(loopback(config['server.bind_address']), config['server.use_tls']) + PROBE_PATH,
         'bootstrap_reopens': S.release_of(version or S.DEFAULT_VERSION) < S.BOOTSTRAP_FLAG_SINCE,
         'token_path': posixpath.join(posixpath.dirname(dest), TOKEN_FILE),
         'environment_path': posixpath.join(posixpath.dirname(dest), ENVIRONMENT_FILE),
@@ -256,7 +260,13 @@ def effective(values, version=None, validate=True):
                       beside=[r'^%s\.[0-9]+\.[0-9-]+@[0-9:]+~\Z' % re.escape(posixpath.basename(dest)),
                               r'^%s\.before-[0-9TZ]+(\.[0-9]+)?\Z' % re.escape(TOKEN_FILE),
                               r'^\.%s\..+\Z' % re.escape(TOKEN_FILE)]),
+        'extension_images': list(STD_EXTENSION_IMAGES) if std_extensions(config, schema) else [],
         'install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
+        # <gofer_install_dir>/<release>/gofer, where the binary of gofer_version is installed.
+        'versioned_binary': (posixpath.join(install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
+                                            str(version), 'gofer') if version is not None else None),
+        # The sha256 digest gofer_binary_checksum gives, in lower case, without its "sha256:" prefix.
+        'binary_checksum': re.sub(r'^sha256:', '', str(values.get('gofer_binary_checksum') or '')).lower(),
         # Root runs, links and removes files under these: each must be root's, and only root's to write, up to /.
         'root_paths': root_paths({'gofer_install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
                                   'gofer_binary_path': posixpath.dirname(posixpath.normpath(

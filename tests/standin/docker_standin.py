@@ -6,7 +6,7 @@
 
 The service scenarios run it inside their test container, as a systemd unit, on the container's own
 /var/run/docker.sock (group docker, mode 0660), so that no test reaches the Docker engine of the
-machine the tests run on. It answers exactly what the role (roles/server/tasks/images.yml) and the
+machine the tests run on. It answers exactly what the role (roles/server/tasks/steps/images.yml) and the
 Gofer stand-in (tests/standin/gofer_standin.py) ask:
 
 - ``GET /_ping``: 200 ``OK``;

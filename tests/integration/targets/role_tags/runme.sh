@@ -31,4 +31,21 @@ if run -e gofer_api_log_levl=debug --tags gofer_config; then echo "a misspelled 
 grep -q 'gofer_api_log_levl is not a variable of the role gofer.gofer.server' "$work/run.log" || { tail -20 "$work/run.log"; exit 1; }
 run -e gofer_api_log_levl=debug -e gofer_unknown_variables=ignore --tags gofer_config \
   || { tail -20 "$work/run.log"; echo "gofer_unknown_variables=ignore did not let it pass"; exit 1; }
-echo "tags and unknown variables behave"
+# --list-tasks with each tag lists the parts that run, by name (the preflight's own tasks aside).
+listed() {
+  ansible-playbook -i ../../inventory -e "work=$work" playbook.yml --list-tasks "$@" \
+    | sed -n 's/^ *gofer\.gofer\.server : \(.*\)\tTAGS: .*/\1/p' \
+    | grep -v '^Validating arguments\|^Preflight |\|^Platform |' | paste -sd ';' -
+}
+expect() {
+  got="$(listed "${@:2}")"
+  [ "$got" = "$1" ] || { echo "--list-tasks $*: listed \"$got\", expected \"$1\""; exit 1; }
+}
+config='Validate and place the config' result='Result | publish gofer_server_result'
+expect "Stop and remove Gofer;Create the service account;$config;Install the Gofer binary;$result" --tags gofer_install
+expect "$config;$result" --tags gofer_config
+expect "Stop and remove Gofer;$config;Run Gofer under systemd;$result" --tags gofer_service
+expect "Create the service account;$config;Install the Gofer binary;$result" --skip-tags gofer_service
+expect "Stop and remove Gofer;Create the service account;$config;Install the Gofer binary;Run Gofer under systemd;$result"
+
+echo "tags, --list-tasks and unknown variables behave"

@@ -49,3 +49,21 @@ def test_purge_takes_the_backups_and_leftovers_of_the_role(name):
 ])
 def test_purge_leaves_what_is_not_a_leftover_of_the_role(name):
     assert not purged(name)
+
+
+def test_the_binary_the_probe_and_the_images_come_from_the_effective_config():
+    digest = 'AB' * 32
+    got = R.effective({'gofer_install_dir': '/opt/gofer/', 'gofer_binary_checksum': 'sha256:' + digest,
+                       'gofer_config_overrides': {'server': {'bind_address': '0.0.0.0:9000'}}},
+                      '0.8.4', validate=False)
+    assert got['versioned_binary'] == '/opt/gofer/0.8.4/gofer'
+    assert got['binary_checksum'] == digest.lower()
+    assert got['probe_url'] == 'http://127.0.0.1:9000/api/system/metadata'
+    assert got['loopback_probe_url'] == 'http://127.0.0.1:9000/api/system/metadata'
+    assert got['extension_images'] == list(R.STD_EXTENSION_IMAGES)
+    off = R.effective({'gofer_extensions_install_std_extensions': False}, '0.8.4', validate=False)
+    assert off['extension_images'] == []
+    # v0.8.0 starts them whatever the key says: it does not read it.
+    assert R.effective({'gofer_extensions_install_std_extensions': False}, '0.8.0',
+                       validate=False)['extension_images'] == list(R.STD_EXTENSION_IMAGES)
+    assert R.effective({}, None, validate=False)['versioned_binary'] is None
