@@ -141,10 +141,13 @@ options:
         the old database (C(VersionMismatch)). So when the release recorded for the config on the host and
         O(gofer_version) lie on two sides of a rewrite (an upgrade or a downgrade) and the database exists, the task
         fails before anything is changed, naming the releases and the choices.
-      - Set V(true) to reset it. The database and its C(-wal), C(-shm) and C(-journal) files are renamed to
+      - Set V(true) to reset it. The database and its C(-wal), C(-shm) and C(-journal) files are moved to
         C(<name>.before-<gofer_version>.<UTC timestamp>) beside it (never deleted), and Gofer starts with a new one.
         Pipelines, runs and the records of stored secrets are then gone from Gofer's view. The secret store file
         and its key are kept.
+      - They move all together or not at all, the journal files first, and never over a name that exists (the
+        service account, which owns the directory, could plant one); the task then fails naming it, with nothing
+        moved.
       - Without a recorded release (a config placed by hand or by gofer.gofer before 0.3.0) nothing is refused; the
         release is recorded from this run on.
     type: bool
@@ -448,6 +451,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
+from ansible_collections.gofer.gofer.plugins.module_utils import _aside
 from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
 from ansible_collections.gofer.gofer.plugins.module_utils import _placed
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
@@ -647,16 +651,18 @@ class Placer(object):
                       'one, without the old pipelines, runs and secret records; the secret store and its key are kept.'
                       % (why, previous))
         moved = '%s.before-%s.%s' % (db, version, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()))
+        # All of the database's files or none, never over a name the service account planted in its directory.
+        names = _aside.present(db)
+        if not self.check:
+            try:
+                names = [item['from'] for item in _aside.move(db, moved)]
+            except _aside.MoveError as e:
+                self.fail('server.storage_path: the reset of %s failed: %s' % (db, e))
         self.database_reset = {'database': db, 'moved_to': moved, 'crossed': crossed}
         self.warn('server.storage_path', '%s Reset as accepted: moved to %s.' % (why, moved))
-        # The journal files first, the database last: a run killed in between never leaves the old database's
-        # journal beside the new database Gofer creates (sqlite would replay it into that one).
-        for suffix in ('-wal', '-shm', '-journal', ''):
-            if os.path.lexists(db + suffix):
-                if not self.check:
-                    os.rename(db + suffix, moved + suffix)
-                self.touched(db + suffix)
-                self.touched(moved + suffix, created=True)
+        for name in names:
+            self.touched(name)
+            self.touched(moved + name[len(db):], created=True)
 
     def key_record(self, config_changed):
         """Record the key, bound to the config just placed (the pair stays consistent whatever fails)."""

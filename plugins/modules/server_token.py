@@ -182,10 +182,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
-from ansible_collections.gofer.gofer.plugins.module_utils import _listener, _placed
+from ansible_collections.gofer.gofer.plugins.module_utils import _aside, _listener, _placed
 
 PREFIX = 'GOFER_TOKEN='
-SIDE_FILES = ('', '-wal', '-shm', '-journal')
 # _IOR('v', 1, long): the inode's generation number.
 FS_IOC_GETVERSION = (2 << 30) | (struct.calcsize('l') << 16) | (ord('v') << 8) | 1
 # The token file is shell-style and root sources it (docs/provisioning.md): a value must be inert there. Gofer's
@@ -316,63 +315,13 @@ def keep_before(path):
 
 
 def move_database_aside(module, database):
-    """Rename the database and its journal files to <file>.unclaimed-<UTC time>, all or none, never over an
-    existing name, inside the one directory opened once (a link swapped in for it later is not followed)."""
+    """Move the database and its journal files to <file>.unclaimed-<UTC time>, all or none, never over an existing
+    name (gofer.gofer's _aside)."""
     stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
-    directory, name = os.path.split(database)
     try:
-        dfd = os.open(directory or '.', os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as e:
-        module.fail_json(msg='reset_database: the directory %s of the database cannot be opened (%s).'
-                             % (directory, e.strerror), moved=[], state='none')
-    try:
-        names = []
-        for suffix in SIDE_FILES:
-            source, target = name + suffix, '%s.unclaimed-%s%s' % (name, stamp, suffix)
-            if exists_at(dfd, source):
-                names.append((source, target))
-        for _source, target in names:
-            if exists_at(dfd, target):
-                module.fail_json(msg='reset_database: %s exists already; nothing was moved (the database and its '
-                                     'journal files move together). Remove it, or run again.'
-                                     % os.path.join(directory, target), moved=[], state='none')
-        moved = []
-        for source, target in names:
-            try:
-                # link + unlink never replaces a name another user planted at the target (rename would).
-                os.link(source, target, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
-                os.unlink(source, dir_fd=dfd)
-            except OSError as e:
-                undone = undo_moves(dfd, moved)
-                module.fail_json(msg='reset_database: could not move %s aside to %s (%s); %s'
-                                     % (os.path.join(directory, source), os.path.join(directory, target), e.strerror,
-                                        undone), moved=[], state='none')
-            moved.append((source, target))
-    finally:
-        os.close(dfd)
-    return [{'from': os.path.join(directory, s), 'to': os.path.join(directory, t)} for s, t in moved]
-
-
-def exists_at(dfd, name):
-    try:
-        os.lstat(name, dir_fd=dfd)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-def undo_moves(dfd, moved):
-    """Put back what a failed reset_database moved; say what could not be put back."""
-    left = []
-    for source, target in reversed(moved):
-        try:
-            os.link(target, source, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
-            os.unlink(target, dir_fd=dfd)
-        except OSError as e:
-            left.append('%s is still at %s (%s)' % (source, target, e.strerror))
-    if left:
-        return 'these could not be put back, move them by hand before Gofer starts: %s.' % '; '.join(left)
-    return 'nothing was moved.' if not moved else 'what was moved is back in place.'
+        return _aside.move(database, '%s.unclaimed-%s' % (database, stamp))
+    except _aside.MoveError as e:
+        module.fail_json(msg='reset_database: %s' % e, moved=[], state='none')
 
 
 def post_bootstrap(module, url, timeout):

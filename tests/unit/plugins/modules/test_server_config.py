@@ -618,18 +618,38 @@ def test_the_old_config_goes_to_the_controller_only_when_the_release_changes(tar
 
 def test_a_reset_killed_before_the_database_moved_leaves_no_old_journal_beside_it(target, capsys, monkeypatch):
     with_database(target, '0.7.3')
-    db = str(target / 'data' / 'gofer.db')
-    real_rename = os.rename
+    real_link = os.link
 
-    def killed_at_the_database(src, dst):
-        if src == db:
+    def killed_at_the_database(src, dst, **kwargs):
+        if src == 'gofer.db':  # the move links each name beside it, inside the directory it opened
             raise KeyboardInterrupt('killed')
-        return real_rename(src, dst)
-    monkeypatch.setattr(server_config.os, 'rename', killed_at_the_database)
+        return real_link(src, dst, **kwargs)
+    monkeypatch.setattr(server_config.os, 'link', killed_at_the_database)
     with pytest.raises(KeyboardInterrupt):
         run(capsys, versioned(target, '0.9.1', accept_database_reset=True, content=config_text(target) + '# v0.9\n'))
     assert not (target / 'data' / 'gofer.db-wal').exists(), 'the journal moved first'
     assert (target / 'data' / 'gofer.db').exists(), 'the database is still there, so the next run refuses again'
+    assert json.loads(record_of(target).read_text())['gofer_version'] == '0.7.3'
+
+
+@pytest.mark.parametrize('planted', ['-shm', ''])
+def test_a_reset_never_moves_over_a_planted_name_and_moves_nothing(target, capsys, monkeypatch, planted):
+    # The service account owns the data directory: it may plant a directory (or a link) at a name the reset uses.
+    with_database(target, '0.7.3')
+    (target / 'data' / 'gofer.db-shm').write_bytes(b'shm')
+    monkeypatch.setattr(server_config.time, 'gmtime', lambda *a: (2026, 12, 3, 12, 0, 0, 3, 337, 0))
+    db = str(target / 'data' / 'gofer.db')
+    os.mkdir(db + '.before-0.9.1.20261203T120000Z' + planted)
+    args = versioned(target, '0.9.1', accept_database_reset=True, content=config_text(target) + '# v0.9\n')
+    result, _out = run(capsys, args)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == ('server.storage_path: the reset of %s failed: %s.before-0.9.1.20261203T120000Z%s exists '
+                             'already; nothing was moved (the database and its journal files move together). Remove '
+                             'it, or run again. Nothing was changed.' % (db, db, planted))
+    # All or nothing: the database and its journal files stay together, where Gofer finds them.
+    assert open(db, 'rb').read() == b'SQLite format 3\x00main'
+    assert (target / 'data' / 'gofer.db-wal').read_bytes() == b'wal'
+    assert (target / 'data' / 'gofer.db-shm').read_bytes() == b'shm'
     assert json.loads(record_of(target).read_text())['gofer_version'] == '0.7.3'
 
 

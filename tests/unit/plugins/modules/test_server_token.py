@@ -353,8 +353,9 @@ def test_reset_database_moves_every_file_aside_and_keeps_them(target, capsys):
         (target / 'data' / ('gofer.db' + suffix)).write_text(suffix)
     result = run(capsys, args_for(target, reset_database=True))
     assert result['changed'] is True and result['database_exists'] is False and result['state'] == 'none'
-    assert [m['from'] for m in result['moved']] == [str(db), str(db) + '-wal', str(db) + '-shm']
-    stamp = result['moved'][0]['to'][len(str(db)) + len('.unclaimed-'):]
+    # The journal files first: a kill in between never leaves the old journal beside a new database.
+    assert [m['from'] for m in result['moved']] == [str(db) + '-wal', str(db) + '-shm', str(db)]
+    stamp = result['moved'][-1]['to'][len(str(db)) + len('.unclaimed-'):]
     assert database_files(target) == ['gofer.db.unclaimed-%s%s' % (stamp, s) for s in ('', '-shm', '-wal')]
     assert (target / 'data' / ('gofer.db.unclaimed-%s-wal' % stamp)).read_text() == '-wal'
 
@@ -576,14 +577,14 @@ def test_reset_database_puts_back_what_it_moved_when_a_later_move_fails(target, 
     real = os.link
 
     def failing_link(src, dst, **kwargs):
-        if src == 'gofer.db-wal':
+        if src == 'gofer.db':  # the last to move, after its -wal
             raise OSError(28, 'No space left on device')
         return real(src, dst, **kwargs)
 
     monkeypatch.setattr(server_token.os, 'link', failing_link)
     result = run(capsys, args_for(target, reset_database=True))
     assert result['failed'] is True
-    assert result['msg'].startswith('reset_database: could not move %s-wal aside' % db)
+    assert result['msg'].startswith('reset_database: could not move %s aside' % db)
     assert result['msg'].endswith('what was moved is back in place.')
     assert database_files(target) == ['gofer.db', 'gofer.db-wal']
 
