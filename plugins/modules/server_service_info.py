@@ -21,8 +21,10 @@ description:
     the binary link and before it restarted Gofer leaves exactly that state; the next run repairs it, although
     none of its own tasks changes a file.
   - The start time comes from systemd (C(ExecMainStartTimestampMonotonic), the monotonic clock in microseconds),
-    converted to the wall clock the files' modification times are on. A wall clock set back after the start can
-    make a file look older than it is.
+    converted to the wall clock the files' modification times are on. A wall clock stepped after a file changed
+    misleads it; stepped back, a file placed before a later start looks placed after it (the role
+    then restarts Gofer once per run until the clock passes the file's time); stepped forward, a file placed after
+    the start can look older.
 options:
   name:
     description:
