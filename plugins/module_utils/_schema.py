@@ -332,6 +332,11 @@ DATABASE_REWRITES = [(0, 7, 3), (0, 8, 0), (0, 8, 1), (0, 9, 0)]
 # read, and count as the older kind). Gofer's api/tokens.rs at v0.7.3 and v0.8.4.
 BOOTSTRAP_FLAG_SINCE = (0, 8, 4)
 
+# Gofer's API routes answer 400 without this header (docs/gofer-behaviour.md §6, §8).
+API_HEADERS = {'gofer-api-version': 'v0'}
+# Gofer reaches Docker only through this socket: bollard 0.16.1 ignores DOCKER_HOST (docs/gofer-behaviour.md §5).
+DOCKER_SOCKET = '/var/run/docker.sock'
+
 # The newest release of each line; a line alone means its newest release.
 RELEASES = {'0.7': 3, '0.8': 4, '0.9': 1}
 LATEST = 'latest'

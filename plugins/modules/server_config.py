@@ -456,7 +456,7 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
 from ansible_collections.gofer.gofer.plugins.module_utils import _placed
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
 
-DOCKER_SOCKET = '/var/run/docker.sock'  # bollard 0.16.1 ignores DOCKER_HOST (docs/gofer-behaviour.md §5)
+DOCKER_SOCKET = _schema.DOCKER_SOCKET
 KEY_PATH = 'secret_store.sqlite.encryption_key'
 LOCK_TIMEOUT = 120
 

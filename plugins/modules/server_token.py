@@ -182,7 +182,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
-from ansible_collections.gofer.gofer.plugins.module_utils import _aside, _listener, _placed
+from ansible_collections.gofer.gofer.plugins.module_utils import _aside, _listener, _placed, _schema
 
 PREFIX = 'GOFER_TOKEN='
 # _IOR('v', 1, long): the inode's generation number.
@@ -328,7 +328,7 @@ def post_bootstrap(module, url, timeout):
     """(status, secret or None): Gofer's answer to POST /api/tokens/bootstrap."""
     try:
         response = open_url(url.rstrip('/') + '/api/tokens/bootstrap', method='POST', data=b'',
-                            headers={'gofer-api-version': 'v0'}, validate_certs=False, timeout=timeout)
+                            headers=dict(_schema.API_HEADERS), validate_certs=False, timeout=timeout)
         status, body = response.getcode(), response.read(65536)
     except HTTPError as e:
         status, body = e.code, e.read(4096)
@@ -368,7 +368,7 @@ def token_valid(module, url, token, timeout):
     """Whether Gofer still knows the token: GET /api/tokens/whoami answers 200, or 401 once it is deleted."""
     try:
         response = open_url(url.rstrip('/') + '/api/tokens/whoami', method='GET', validate_certs=False,
-                            headers={'gofer-api-version': 'v0', 'Authorization': 'Bearer ' + token}, timeout=timeout)
+                            headers=dict(_schema.API_HEADERS, Authorization='Bearer ' + token), timeout=timeout)
         status = response.getcode()
     except HTTPError as e:
         status = e.code

@@ -261,6 +261,8 @@ def effective(values, version=None, validate=True):
                               r'^%s\.before-[0-9TZ]+(\.[0-9]+)?\Z' % re.escape(TOKEN_FILE),
                               r'^\.%s\..+\Z' % re.escape(TOKEN_FILE)]),
         'extension_images': list(STD_EXTENSION_IMAGES) if std_extensions(config, schema) else [],
+        'docker_socket': S.DOCKER_SOCKET,
+        'api_headers': dict(S.API_HEADERS),
         'install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
         # <gofer_install_dir>/<release>/gofer, where the binary of gofer_version is installed.
         'versioned_binary': (posixpath.join(install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),

@@ -67,3 +67,8 @@ def test_the_binary_the_probe_and_the_images_come_from_the_effective_config():
     assert R.effective({'gofer_extensions_install_std_extensions': False}, '0.8.0',
                        validate=False)['extension_images'] == list(R.STD_EXTENSION_IMAGES)
     assert R.effective({}, None, validate=False)['versioned_binary'] is None
+
+
+def test_the_api_header_and_the_docker_socket_reach_the_role_from_the_schema():
+    got = R.effective({}, '0.9.1', validate=False)
+    assert got['api_headers'] == {'gofer-api-version': 'v0'} and got['docker_socket'] == '/var/run/docker.sock'
