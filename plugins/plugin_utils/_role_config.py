@@ -237,40 +237,43 @@ def effective(values, version=None, validate=True):
     if validate and values.get('gofer_state', 'present') == 'present' and isinstance(key, str):
         check(config, values, version)
     dest = posixpath.normpath(values.get('gofer_config_dest', DEFAULT_DEST))
+    api = api_url(config['server.bind_address'], config['server.use_tls'])
+    loopback_api = api_url(loopback(config['server.bind_address']), config['server.use_tls'])
+    starts_images = std_extensions(config, schema)
+    installed = install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR))
     return {
         'release': schema['id'],
         'header': version if version is not None else S.DEFAULT_VERSION,
         'config': config,
-        'api_url': api_url(config['server.bind_address'], config['server.use_tls']),
-        'probe_url': api_url(config['server.bind_address'], config['server.use_tls']) + PROBE_PATH,
+        'api_url': api,
+        'probe_url': api + PROBE_PATH,
         # The first start binds both listeners to loopback until the root token is saved.
         'loopback': {'server': loopback(config['server.bind_address']),
                      'events': loopback(config['external_events.bind_address'])},
-        'loopback_url': api_url(loopback(config['server.bind_address']), config['server.use_tls']),
-        'loopback_probe_url': api_url(loopback(config['server.bind_address']), config['server.use_tls']) + PROBE_PATH,
+        'loopback_url': loopback_api,
+        'loopback_probe_url': loopback_api + PROBE_PATH,
         'bootstrap_reopens': S.release_of(version or S.DEFAULT_VERSION) < S.BOOTSTRAP_FLAG_SINCE,
         'token_path': posixpath.join(posixpath.dirname(dest), TOKEN_FILE),
         'environment_path': posixpath.join(posixpath.dirname(dest), ENVIRONMENT_FILE),
         'loopback_environment_path': posixpath.join(posixpath.dirname(dest), LOOPBACK_ENVIRONMENT_FILE),
         'data_dirs': sorted(data_dirs(config)),
         'home': posixpath.dirname(posixpath.normpath(config['server.storage_path'])),
-        'std_extensions': std_extensions(config, schema),
+        'std_extensions': starts_images,
         'purge': dict(purge_paths(dict(elsewhere, **config), dest),
                       # Beside the config: its backups (they hold the encryption key) and earlier root tokens.
                       beside=[r'^%s\.[0-9]+\.[0-9-]+@[0-9:]+~\Z' % re.escape(posixpath.basename(dest)),
                               r'^%s\.before-[0-9TZ]+(\.[0-9]+)?\Z' % re.escape(TOKEN_FILE),
                               r'^\.%s\..+\Z' % re.escape(TOKEN_FILE)]),
-        'extension_images': list(STD_EXTENSION_IMAGES) if std_extensions(config, schema) else [],
+        'extension_images': list(STD_EXTENSION_IMAGES) if starts_images else [],
         'docker_socket': S.DOCKER_SOCKET,
         'api_headers': dict(S.API_HEADERS),
-        'install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
+        'install_dir': installed,
         # <gofer_install_dir>/<release>/gofer, where the binary of gofer_version is installed.
-        'versioned_binary': (posixpath.join(install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
-                                            str(version), 'gofer') if version is not None else None),
+        'versioned_binary': posixpath.join(installed, str(version), 'gofer') if version is not None else None,
         # The sha256 digest gofer_binary_checksum gives, in lower case, without its "sha256:" prefix.
         'binary_checksum': re.sub(r'^sha256:', '', str(values.get('gofer_binary_checksum') or '')).lower(),
         # Root runs, links and removes files under these: each must be root's, and only root's to write, up to /.
-        'root_paths': root_paths({'gofer_install_dir': install_dir(values.get('gofer_install_dir', DEFAULT_INSTALL_DIR)),
+        'root_paths': root_paths({'gofer_install_dir': installed,
                                   'gofer_binary_path': posixpath.dirname(posixpath.normpath(
                                       str(values.get('gofer_binary_path', DEFAULT_BINARY_PATH))))}),
     }
