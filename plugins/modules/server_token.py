@@ -351,7 +351,11 @@ def check_listener(module, result):
     service = module.params['listener_service']
     if not service:
         return
-    host, port = _listener.host_port(module.params['url'])
+    try:
+        host, port = _listener.host_port(module.params['url'])
+    except ValueError as e:  # urlsplit's port: not a number, or out of range
+        module.fail_json(msg='url: %s has no valid port (%s); nothing was sent.' % (module.params['url'], e),
+                         state='none', **result)
     systemctl = module.get_bin_path('systemctl') or 'systemctl'
     rc, out, err = module.run_command([systemctl, 'show', '--property=MainPID', '--value', '--', service])
     pid = int(out.strip()) if rc == 0 and out.strip().isdigit() else 0

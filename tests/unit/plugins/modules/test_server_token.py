@@ -629,3 +629,12 @@ def test_the_main_process_user_that_listens_is_sent_the_request_and_later_the_to
     assert result['state'] == 'claimed' and result['listener_checked']
     result = run(capsys, args_for(target, gofer, listener_service='gofer.service', bootstrap='verify'))
     assert result['state'] == 'held' and result['listener_checked'] and len(gofer.requests) == 2
+
+
+def test_a_url_whose_port_is_not_a_number_is_an_error_naming_it_not_an_exception(target, capsys, monkeypatch):
+    new_database(target)
+    fake_systemctl(target, monkeypatch, os.getpid())
+    result = run(capsys, args_for(target, None, bootstrap='unless_held', url='http://127.0.0.1:80x0',
+                                  listener_service='gofer.service'))
+    assert result['failed'] and result['msg'].startswith('url: http://127.0.0.1:80x0 has no valid port (')
+    assert result['state'] == 'none' and 'Traceback' not in result['msg']
