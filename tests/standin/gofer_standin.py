@@ -17,8 +17,8 @@ copies only the outside of Gofer that the role relies on, as docs/gofer-behaviou
   object_store.filesystem.path, created with its parents, and ``engine = "sqlite"`` stops it (exit 1,
   unknown variant); from v0.8.4 ``extensions.install_std_extensions = false`` skips the extensions,
   and from v0.9.0 ``true`` pulls their images at every start, which fails without a registry (exit 1);
-  the main database carries the schema generation of the release that created it (a marker line here,
-  a migration checksum in Gofer), and a release of another generation panics on it (exit 101,
+  the main database is sqlite in WAL mode and carries the schema generation of the release that created it (a
+  table here, a migration checksum in Gofer), and a release of another generation panics on it (exit 101,
   VersionMismatch), while the failed start leaves the file as it was;
 - ``GOFER_WEB_*`` environment variables override the file (prefix stripped, ``__`` nests, a value in double
   quotes is a string), for the keys the stand-in reads;
@@ -27,11 +27,12 @@ copies only the outside of Gofer that the role relies on, as docs/gofer-behaviou
   caller and 409 ``Bootstrap token already exists`` after; from v0.8.4 a flag in the database marks it claimed,
   before that the endpoint opens again once every management token is deleted (``DELETE /api/tokens/{id}``).
   ``GET /api/tokens/whoami`` answers 400 without an Authorization header, 401 for an unknown token and 200 with
-  the token's details for a known one. Tokens live in the main database file (lines after the marker).
+  the token's details for a known one. Tokens live in the main database.
 
 Tests write variants of it by replacing the two markers below: VERSION, and BEHAVIOUR, one of
-``serve`` (comes up), ``exit`` (exits at once with status 1), ``hang`` (starts, never answers) and ``noclaim``
-(serves, but answers 500 to the bootstrap request, for a first start whose claim fails).
+``serve`` (comes up), ``exit`` (exits at once with status 1), ``hang`` (starts, never answers), ``noclaim``
+(serves, but answers 500 to the bootstrap request, for a first start whose claim fails) and ``scribble`` (opens the
+main database, writes a row to it, then exits with status 1: a release that changed the data before it failed).
 """
 
 import http.client
@@ -42,6 +43,7 @@ import secrets
 import signal
 import string
 import socket
+import sqlite3
 import sys
 import time
 import tomllib
@@ -59,7 +61,7 @@ DEFAULTS = {'server.bind_address': '0.0.0.0:8080', 'server.storage_path': '/tmp/
 # The releases that rewrote the main database's migration in place (docs/gofer-behaviour.md §7).
 REWRITES = [(0, 7, 3), (0, 8, 0), (0, 8, 1), (0, 9, 0)]
 RELEASE = tuple(int(part) for part in VERSION.split('.'))
-GENERATION = 'gofer-standin database generation %d\n' % len([r for r in REWRITES if r <= RELEASE])
+GENERATION = 'gofer-standin database generation %d' % len([r for r in REWRITES if r <= RELEASE])
 
 
 def log(message):
@@ -99,25 +101,58 @@ def docker_get(path):
 DATABASE = None  # server.storage_path, set at start
 
 
+def database():
+    """The main database: sqlite in WAL mode, as Gofer opens it (docs/gofer-behaviour.md §3)."""
+    conn = sqlite3.connect(DATABASE, timeout=10)
+    conn.execute('PRAGMA journal_mode=WAL')
+    return conn
+
+
 def tokens():
     """{id: secret} of the management tokens in the database, and whether the claimed flag (v0.8.4+) is set."""
-    found, flag = {}, False
-    with open(DATABASE) as f:
-        for line in f.read().splitlines()[1:]:
-            if line.startswith('token '):
-                _word, token_id, secret = line.split(' ', 2)
-                found[token_id] = secret
-            elif line == 'bootstrap_token_created':
-                flag = True
+    conn = database()
+    try:
+        found = dict(conn.execute('SELECT id, secret FROM tokens ORDER BY rowid'))
+        flag = conn.execute("SELECT count(*) FROM flags WHERE name = 'bootstrap_token_created'").fetchone()[0] > 0
+    finally:
+        conn.close()
     return found, flag
 
 
 def write_tokens(found, flag):
-    with open(DATABASE) as f:
-        marker = f.readline()
-    with open(DATABASE, 'w') as f:
-        f.write(marker + ''.join('token %s %s\n' % item for item in found.items())
-                + ('bootstrap_token_created\n' if flag else ''))
+    conn = database()
+    try:
+        with conn:
+            conn.execute('DELETE FROM tokens')
+            conn.executemany('INSERT INTO tokens (id, secret) VALUES (?, ?)', found.items())
+            if flag:
+                conn.execute("INSERT OR IGNORE INTO flags (name) VALUES ('bootstrap_token_created')")
+    finally:
+        conn.close()
+
+
+def open_main_database(path):
+    """Create the schema of this release's generation in a new database; refuse one of another generation.
+
+    Returns None, or the message of Gofer's panic. A refused database is left as it was."""
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        conn.execute('PRAGMA journal_mode=WAL')
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            with conn:
+                conn.execute('CREATE TABLE generation (value TEXT NOT NULL)')
+                conn.execute('CREATE TABLE tokens (id TEXT PRIMARY KEY, secret TEXT NOT NULL)')
+                conn.execute('CREATE TABLE flags (name TEXT PRIMARY KEY)')
+                conn.execute('CREATE TABLE runs (note TEXT)')
+                conn.execute('INSERT INTO generation (value) VALUES (?)', (GENERATION,))
+            return None
+        found = conn.execute('SELECT value FROM generation').fetchone() if 'generation' in tables else None
+        if found is None or found[0] != GENERATION:
+            return 'VersionMismatch(0): %s was written by another release' % path
+        return None
+    finally:
+        conn.close()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -208,18 +243,24 @@ def start():
             return 101
     for key in files:
         try:
-            with open(setting(config, key), 'a+') as f:
-                f.seek(0)
-                found = f.read()
-                if key == 'server.storage_path' and not found:
-                    f.write(GENERATION)
-                elif key == 'server.storage_path' and found.splitlines(True)[0] != GENERATION:
-                    log('panicked at storage/mod.rs: VersionMismatch(0): %s was written by another release'
-                        % setting(config, key))
+            if key == 'server.storage_path':
+                panic = open_main_database(setting(config, key))
+                if panic:
+                    log('panicked at storage/mod.rs: %s' % panic)
                     return 101
-        except OSError as e:
+            else:
+                with open(setting(config, key), 'a'):
+                    pass
+        except (OSError, sqlite3.Error) as e:
             log('panicked: could not create %s: %s' % (key, e))
             return 101
+    if BEHAVIOUR == 'scribble':
+        conn = sqlite3.connect(setting(config, 'server.storage_path'), timeout=10)
+        with conn:
+            conn.execute('INSERT INTO runs (note) VALUES (?)', ('written by %s before it failed' % VERSION,))
+        conn.close()
+        log('wrote to the database, then exits (the "scribble" variant)')
+        return 1
     std_extensions = setting(config, 'extensions.install_std_extensions')
     try:
         if docker_get('/_ping') != 200:
