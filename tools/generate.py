@@ -80,6 +80,19 @@ ROLE_VARIABLES = [
         'v0.9.0) although the database exists: it is moved aside (renamed with the new release and a timestamp, never '
         'deleted) and Gofer starts with a new one, without the old pipelines and runs. Without it such a change fails '
         'before anything is changed. The secret store and its key are kept.'])),
+    ('gofer_snapshot_dir', dict(type='path', default=R.DEFAULT_SNAPSHOT_DIR, description=[
+        'Where a snapshot of the config, its record and the main database is kept before the config for another '
+        'gofer_version is placed (gofer.gofer.server_config, option snapshot_dir). When that release does not come '
+        'up, the rollback stops Gofer, puts all three back (gofer.gofer.server_restore) and then the previous binary. '
+        'This directory and every one above it must be root\'s and writable by no one else: a snapshot holds the '
+        'encryption key. gofer_purge removes the snapshots.'])),
+    ('gofer_snapshot_keep', dict(type='int', default=3, description=[
+        'How many snapshots to keep in gofer_snapshot_dir; older ones are removed after a new one is taken. V(0) '
+        'takes none: a rollback then switches only the binary back, on the new release\'s config and database.'])),
+    ('gofer_lock_timeout', dict(type='int', default=900, description=[
+        'Seconds to wait while another run provisions the same host (gofer.gofer.server_lock) before failing, naming '
+        'that run. Two runs take turns from the first change to the last; a run killed on the same controller is '
+        'taken over at once, one of another controller when its lease expires (two hours).'])),
     ('gofer_secret_values', dict(type='list', elements='str', default=[], description=[
         'More values to mask in the task output and diffs (the encryption key and TLS private keys always are).'])),
     ('gofer_tls_src', dict(type='dict', default={}, description=[

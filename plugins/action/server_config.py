@@ -227,6 +227,8 @@ class ActionModule(ActionBase):
             'gofer_version': version,
             '_database': _validate.normpath(effective['server.storage_path']),
             'accept_database_reset': args['accept_database_reset'],
+            'snapshot_dir': args['snapshot_dir'],
+            'snapshot_keep': args['snapshot_keep'],
         }
         for name in FILE_COMMON_ARGUMENTS:
             if args.get(name) is not None:
@@ -246,6 +248,14 @@ class ActionModule(ActionBase):
             raise ConfigError('dest: "%s" is not an absolute path on the target; a relative one would land wherever '
                               'the module happens to run. Give an absolute path such as /etc/gofer/gofer_web.toml. '
                               'Nothing was changed.' % _validate.clip(dest))
+        snapshot_dir = args.get('snapshot_dir')
+        if snapshot_dir is not None and (not posixpath.isabs(snapshot_dir) or '\x00' in snapshot_dir
+                                         or posixpath.normpath(snapshot_dir) == '/'):
+            raise ConfigError('snapshot_dir: "%s" is not an absolute path of a directory on the target, such as '
+                              '/var/backups/gofer. Nothing was changed.' % _validate.clip(snapshot_dir))
+        if not 0 <= args['snapshot_keep'] <= 100:
+            raise ConfigError('snapshot_keep: %d is not between 0 (no snapshots) and 100. Nothing was changed.'
+                              % args['snapshot_keep'])
         mode = args.get('mode')
         if mode is not None and not args['allow_insecure'] and others_can_read(mode):
             raise ConfigError('mode: %s lets every user on the host read the config, which holds the secret store\'s '

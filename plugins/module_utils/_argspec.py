@@ -31,6 +31,8 @@ def user_options():
         backup=dict(type='bool', default=False),
         accept_secret_store_data_loss=dict(type='bool', default=False),
         accept_database_reset=dict(type='bool', default=False),
+        snapshot_dir=dict(type='path'),
+        snapshot_keep=dict(type='int', default=3),
         secret_values=dict(type='list', elements='str', default=[], no_log=True),
         account_created_earlier=dict(type='bool', default=False),
         # Validated on the controller only; never passed to the module.

@@ -14,8 +14,10 @@ never read past a limit, and never cut silently. What is wrong with it is said, 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import stat
+import time
 
 MAX_CONFIG = 1024 * 1024  # a Gofer config is a few kilobytes
 # Read, never through a link, never blocking on a FIFO or taking a terminal: for every file root reads in a
@@ -29,6 +31,25 @@ _KINDS = ((stat.S_ISDIR, 'a directory'), (stat.S_ISFIFO, 'a named pipe (FIFO)'),
 def open_nofollow(path):
     """A descriptor to read path with, not following a link and not blocking; raises OSError (ELOOP for a link)."""
     return os.open(path, _FLAGS)
+
+
+def lock_directory(directory, timeout):
+    """flock(2) on directory itself (taking it creates nothing): a descriptor to close when done, None when the
+    directory does not exist yet. Raises TimeoutError when another holder keeps it for timeout seconds."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
+    except OSError:
+        return None
+    deadline = time.time() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.EACCES) or time.time() > deadline:
+                os.close(fd)
+                raise TimeoutError(directory)
+            time.sleep(0.2)
 
 
 def fsync_directory(directory):

@@ -152,6 +152,26 @@ options:
         release is recorded from this run on.
     type: bool
     default: false
+  snapshot_dir:
+    description:
+      - Where to keep a snapshot of what a change of release replaces, for the rollback of a release that does not
+        come up (gofer.gofer.server_restore puts it back). Unset, no snapshot is taken.
+      - When the release recorded for the config on the host differs from O(gofer_version), the task first copies
+        the config, the module's record beside it and the main database (C(server.storage_path)) into a new directory
+        C(<snapshot_dir>/<UTC time>-<recorded release>-to-<gofer_version>), before anything else is changed, and
+        returns it in RV(snapshot). The database is copied with sqlite's online backup API, which is consistent while
+        Gofer writes to it; the copy runs as O(service_user), so a link planted in the data directory reaches only
+        what that account can read.
+      - The directory and every directory above it must be root's and writable by no one else (a snapshot holds the
+        encryption key); missing ones are created, the last with mode C(0700). A snapshot that cannot be taken
+        fails the task with nothing changed.
+    type: path
+  snapshot_keep:
+    description:
+      - How many snapshots to keep in O(snapshot_dir); the oldest beyond that are removed after a new one is taken.
+        Only directories this module wrote are removed, and only the files it wrote in them. V(0) takes none.
+    type: int
+    default: 3
   account_created_earlier:
     description:
       - Set it when an earlier task of the same play creates O(service_user) and O(service_group), as the role
@@ -385,6 +405,34 @@ database_reset:
       type: list
       elements: str
       sample: [v0.8.0, v0.8.1, v0.9.0]
+snapshot:
+  description:
+    - The snapshot taken before a config for another release was placed (O(snapshot_dir)), for
+      gofer.gofer.server_restore.
+  returned: when the release changed and O(snapshot_dir) is set
+  type: dict
+  contains:
+    path:
+      description: The snapshot's directory; V(null) in check mode, where none is taken.
+      type: str
+      sample: /var/backups/gofer/20261204T120000Z-0.7.2-to-0.7.3
+    from_version:
+      description: The release recorded for the config it holds.
+      type: str
+      sample: 0.7.2
+    to_version:
+      description: O(gofer_version).
+      type: str
+      sample: 0.7.3
+    database:
+      description: The database it holds a copy of; V(null) when there was none.
+      type: str
+      sample: /var/lib/gofer/gofer.db
+    removed:
+      description: Older snapshots removed to keep O(snapshot_keep).
+      type: list
+      elements: str
+      sample: []
 changed_paths:
   description: Every path whose content, owner, group or mode was changed (or would be), created ones included.
   returned: success
@@ -438,7 +486,6 @@ docker:
 """
 
 import errno
-import fcntl
 import grp
 import os
 import pwd
@@ -455,6 +502,7 @@ from ansible_collections.gofer.gofer.plugins.module_utils import _aside
 from ansible_collections.gofer.gofer.plugins.module_utils import _keyguard
 from ansible_collections.gofer.gofer.plugins.module_utils import _placed
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema
+from ansible_collections.gofer.gofer.plugins.module_utils import _snapshot
 
 DOCKER_SOCKET = _schema.DOCKER_SOCKET
 KEY_PATH = 'secret_store.sqlite.encryption_key'
@@ -479,6 +527,8 @@ class Placer(object):
         self.record = None            # the module's record beside the config, read under the lock
         self.previous_version = None  # the release it names
         self.database_reset = None
+        self.reset_plan = None       # (database, moved to, releases crossed, why) when a reset is accepted
+        self.snapshot_taken = None
         self.user = self.lookup(pwd.getpwnam, self.params['service_user'])
         self.group = self.lookup(grp.getgrnam, self.params['service_group'])
 
@@ -512,24 +562,15 @@ class Placer(object):
     def lock(self):
         """One run at a time per config directory: two runs at once would remove each other's temporary files.
 
-        The lock is flock(2) on the directory itself, so that taking it creates nothing on the target.
+        The lock is flock(2) on the directory itself, so that taking it creates nothing on the target; a directory
+        not created yet is created below, by this run.
         """
         directory = os.path.dirname(self.params['dest'])
         try:
-            fd = os.open(directory, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
-        except OSError:
-            return None  # nothing placed yet: the directory is created below, by this run
-        deadline = time.time() + LOCK_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return fd
-            except OSError as e:
-                if e.errno not in (errno.EAGAIN, errno.EACCES) or time.time() > deadline:
-                    os.close(fd)
-                    self.fail('Another run of gofer.gofer.server_config has held the lock on %s for %s s; try again '
-                              'when it has finished.' % (directory, LOCK_TIMEOUT))
-                time.sleep(0.2)
+            return _placed.lock_directory(directory, LOCK_TIMEOUT)
+        except TimeoutError:
+            self.fail('Another run of gofer.gofer.server_config has held the lock on %s for %s s; try again '
+                      'when it has finished.' % (directory, LOCK_TIMEOUT))
 
     def sweep(self, path):
         """Remove this module's own temporary files that a killed run left beside path (under the lock)."""
@@ -585,6 +626,9 @@ class Placer(object):
                 self.fail('%s: "%s" does not exist on the target, and Gofer reads it with this config. Give a source '
                           'on the controller in tls_src, or place the file before this task.'
                           % (item['key'], item['path']))
+        # The first changes: what a rollback needs, then the accepted reset.
+        self.snapshot()
+        self.reset_database()
 
     def guard_encryption_key(self):
         """Refuse a new encryption key while a secret store written with another one exists."""
@@ -651,6 +695,37 @@ class Placer(object):
                       'one, without the old pipelines, runs and secret records; the secret store and its key are kept.'
                       % (why, previous))
         moved = '%s.before-%s.%s' % (db, version, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()))
+        self.reset_plan = (db, moved, crossed, why)
+
+    def snapshot(self):
+        """Before a config for another release is placed: what a rollback restores (module_utils/_snapshot)."""
+        p = self.params
+        previous, version, dest = self.previous_version, p['gofer_version'], p['dest']
+        if not p['snapshot_dir'] or p['snapshot_keep'] < 1 or previous is None or previous == version \
+                or not os.path.isfile(dest):
+            return
+        if self.check:
+            self.snapshot_taken = {'path': None, 'from_version': previous, 'to_version': version,
+                                   'database': p['_database'] if p['_database'] and os.path.lexists(p['_database'])
+                                   else None, 'removed': []}
+            return
+        try:
+            self.snapshot_taken = _snapshot.take(
+                p['snapshot_dir'], p['snapshot_keep'], dest, _keyguard.record_path(dest), p['_database'], self.user,
+                previous, version, moved_to=self.reset_plan[1] if self.reset_plan else None)
+        except _snapshot.SnapshotError as e:
+            self.fail('snapshot_dir: the snapshot a rollback to Gofer %s would restore could not be taken in %s: %s '
+                      'Set snapshot_keep (role: gofer_snapshot_keep) to 0 to change the release without one.'
+                      % (previous, p['snapshot_dir'], e))
+        self.touched(self.snapshot_taken['path'], created=True)
+        for path in self.snapshot_taken['removed']:
+            self.touched(path)
+
+    def reset_database(self):
+        """Move the database aside as accepted (guard_database decided it)."""
+        if not self.reset_plan:
+            return
+        db, moved, crossed, why = self.reset_plan
         # All of the database's files or none, never over a name the service account planted in its directory.
         names = _aside.present(db)
         if not self.check:
@@ -936,6 +1011,8 @@ class Placer(object):
             result['backup_file'] = self.backup_file
         if self.database_reset:
             result['database_reset'] = self.database_reset
+        if self.snapshot_taken:
+            result['snapshot'] = self.snapshot_taken
         if self.config_texts is not None:
             result['_gofer_config_texts'] = self.config_texts
         if self.module._diff:

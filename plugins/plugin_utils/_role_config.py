@@ -30,6 +30,7 @@ import re
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.gofer.gofer.plugins.module_utils import _schema as S
+from ansible_collections.gofer.gofer.plugins.module_utils import _snapshot
 from ansible_collections.gofer.gofer.plugins.plugin_utils._duration import format_duration, parse_duration
 from ansible_collections.gofer.gofer.plugins.plugin_utils._paths import data_dirs
 from ansible_collections.gofer.gofer.plugins.plugin_utils import _validate
@@ -61,6 +62,7 @@ REQUIRED = {SECRET_KEY}
 OVERRIDES = 'gofer_config_overrides'
 DEFAULT_DEST = '/etc/gofer/gofer_web.toml'
 DEFAULT_INSTALL_DIR = '/usr/local/lib/gofer'
+DEFAULT_SNAPSHOT_DIR = '/var/backups/gofer'
 DEFAULT_BINARY_PATH = '/usr/local/bin/gofer'
 # Beside the config, in root's directory (never in a data directory the service account writes).
 TOKEN_FILE = 'bootstrap.token'
@@ -72,7 +74,7 @@ PROBE_PATH = '/api/system/metadata'
 STD_EXTENSION_IMAGES = ('ghcr.io/clintjedwards/gofer/extensions/cron:latest',
                         'ghcr.io/clintjedwards/gofer/extensions/interval:latest')
 # Directories purge never removes, even when the config names them: they are not Gofer's alone.
-SHARED_DIRS = frozenset(['/', '/tmp', '/var', '/var/lib', '/var/tmp', '/etc', '/srv', '/opt', '/home', '/root',
+SHARED_DIRS = frozenset(['/', '/tmp', '/var', '/var/lib', '/var/tmp', '/var/backups', '/etc', '/srv', '/opt', '/home', '/root',
                          '/usr', '/usr/local', '/usr/local/lib', '/usr/local/bin', '/usr/bin', '/bin'])
 SQLITE_SIDE_FILES = ('', '-wal', '-shm', '-journal')
 TLS_PATHS = ('external_events.tls_cert_path', 'external_events.tls_key_path', 'extensions.tls_cert_path',
@@ -264,6 +266,8 @@ def effective(values, version=None, validate=True):
                       beside=[r'^%s\.[0-9]+\.[0-9-]+@[0-9:]+~\Z' % re.escape(posixpath.basename(dest)),
                               r'^%s\.before-[0-9TZ]+(\.[0-9]+)?\Z' % re.escape(TOKEN_FILE),
                               r'^\.%s\..+\Z' % re.escape(TOKEN_FILE)]),
+        # The rollback's snapshots (server_config's snapshot_dir): purge removes them, by their names and files.
+        'snapshots': snapshots(values.get('gofer_snapshot_dir', DEFAULT_SNAPSHOT_DIR)),
         'extension_images': list(STD_EXTENSION_IMAGES) if starts_images else [],
         'docker_socket': S.DOCKER_SOCKET,
         'api_headers': dict(S.API_HEADERS),
@@ -365,6 +369,14 @@ def std_extensions(config, schema):
     extensions.install_std_extensions (v0.8.4 and later) and it is false."""
     spec = schema['keys']['extensions.install_std_extensions']
     return bool(config['extensions.install_std_extensions']) or not spec['used']
+
+
+def snapshots(directory):
+    """Where the rollback's snapshots are (None: not taken), how purge finds them (the directory names and the
+    files server_config writes in them), and whether the directory itself goes when a purge leaves it empty."""
+    directory = posixpath.normpath(str(directory)) if directory else None
+    return {'dir': directory, 'pattern': _snapshot.NAME.pattern, 'files': list(_snapshot.PARTS),
+            'remove_dir': [directory] if directory and directory not in SHARED_DIRS else []}
 
 
 def purge_paths(config, dest):

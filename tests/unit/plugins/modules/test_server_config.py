@@ -698,3 +698,83 @@ def test_an_old_config_over_1_mib_is_not_cut_for_the_key_guard(target, capsys):
     assert any('there is no record of the key it was written with, and the config on the host %s is %d bytes, more '
                'than the 1048576 bytes (1 MiB) read of a config' % (dest, size) in w
                for w in warning_texts(result))
+
+
+# -- the rollback's snapshot, taken before a config for another release (#20) ----------------------------------------
+
+def with_sqlite_database(base, version):
+    """A placed config for version and a real main database (sqlite, WAL) with one row."""
+    import sqlite3
+    run_ok(versioned(base, version))
+    conn = sqlite3.connect(str(base / 'data' / 'gofer.db'))
+    conn.execute('PRAGMA journal_mode=WAL')
+    conn.execute('CREATE TABLE runs (note TEXT)')
+    conn.execute("INSERT INTO runs VALUES ('served by %s')" % version)
+    conn.commit()
+    conn.close()
+
+
+def snapshotted(base, version, **extra):
+    args = dict(snapshot_dir=str(base / 'backups' / 'gofer'), snapshot_keep=2,
+                content=config_text(base) + '# for %s\n' % version)
+    args.update(extra)
+    return versioned(base, version, **args)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='snapshots are root-only: run as root')
+def test_a_change_of_release_takes_a_snapshot_before_the_reset_moves_anything(target, capsys):
+    with_sqlite_database(target, '0.7.3')
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    before = dest.read_bytes()
+    result, _out = run(capsys, snapshotted(target, '0.9.1', accept_database_reset=True))
+    assert 'failed' not in result, result
+    snap = result['snapshot']
+    assert snap['from_version'] == '0.7.3' and snap['to_version'] == '0.9.1' and snap['removed'] == []
+    assert os.path.basename(snap['path']).endswith('-0.7.3-to-0.9.1')
+    assert snap['path'] in result['created']
+    assert open(os.path.join(snap['path'], 'config'), 'rb').read() == before
+    manifest = json.loads(open(os.path.join(snap['path'], 'manifest.json')).read())
+    # The reset ran after the snapshot and is recorded in it, for the restore to move the database back.
+    assert manifest['database']['moved_to'] == result['database_reset']['moved_to']
+    import sqlite3
+    conn = sqlite3.connect(os.path.join(snap['path'], 'database'))
+    assert conn.execute('SELECT note FROM runs').fetchall() == [('served by 0.7.3',)]
+    conn.close()
+    # The same release again: nothing to snapshot.
+    again, _out = run(capsys, snapshotted(target, '0.9.1'))
+    assert 'snapshot' not in again and again['changed'] is False
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='snapshots are root-only: run as root')
+def test_check_mode_reports_the_snapshot_and_takes_none(target, capsys):
+    with_sqlite_database(target, '0.7.2')
+    result, _out = run(capsys, snapshotted(target, '0.7.3', accept_database_reset=True), check=True)
+    assert result['snapshot']['path'] is None and result['snapshot']['from_version'] == '0.7.2'
+    assert result['snapshot']['database'] == str(target / 'data' / 'gofer.db')
+    assert not (target / 'backups').exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='snapshots are root-only: run as root')
+def test_a_snapshot_that_cannot_be_taken_fails_with_nothing_changed(target, capsys):
+    with_sqlite_database(target, '0.7.2')
+    dest = target / 'etc' / 'gofer' / 'gofer_web.toml'
+    before = {p: p.read_bytes() for p in (dest, record_of(target), target / 'data' / 'gofer.db')}
+    (target / 'backups').mkdir()
+    nobody = pwd.getpwnam('nobody')
+    os.chown(str(target / 'backups'), nobody.pw_uid, nobody.pw_gid)
+    result, _out = run(capsys, snapshotted(target, '0.7.3', accept_database_reset=True))
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('snapshot_dir: the snapshot a rollback to Gofer 0.7.2 would restore could not be '
+                                    'taken in %s: %s is owned by uid %d' % (target / 'backups' / 'gofer',
+                                                                            target / 'backups', nobody.pw_uid))
+    assert 'Set snapshot_keep (role: gofer_snapshot_keep) to 0' in result['msg']
+    assert result['msg'].endswith('Nothing was changed.')
+    assert {p: p.read_bytes() for p in before} == before
+    assert os.listdir(str(target / 'backups')) == []
+
+
+def test_snapshot_keep_zero_takes_none(target, capsys):
+    with_database(target, '0.7.0')
+    result, _out = run(capsys, snapshotted(target, '0.7.2', snapshot_keep=0))
+    assert 'failed' not in result and 'snapshot' not in result
+    assert not (target / 'backups').exists()
