@@ -120,12 +120,21 @@ def test_the_role_reads_top_to_bottom_entry_points_beside_their_steps():
     specs = yaml.safe_load(text('roles', 'server', 'meta', 'argument_specs.yml'))['argument_specs']
     assert sorted(n[:-4] for n in os.listdir(tasks) if n.endswith('.yml')) == sorted(specs)
     includes = set()
-    for entry in specs:
-        for task in yaml.safe_load(text('roles', 'server', 'tasks', entry + '.yml')):
-            target = task.get('ansible.builtin.include_tasks') or task.get('ansible.builtin.import_tasks')
+
+    def walk(tasks):
+        # A named include of a step each, or a named block of them (the host's lock is held around the steps).
+        for task in tasks:
             assert task.get('name'), task
+            if 'block' in task:
+                walk(task['block'] + task.get('always', []))
+                continue
+            target = task.get('ansible.builtin.include_tasks') or task.get('ansible.builtin.import_tasks')
+            assert target, task
             includes.add(target['file'] if isinstance(target, dict) else target)
+    for entry in specs:
+        walk(yaml.safe_load(text('roles', 'server', 'tasks', entry + '.yml')))
     assert all(path.startswith('steps/') for path in includes), includes
+    assert 'steps/lock.yml' in includes and 'steps/unlock.yml' in includes
     assert includes <= set('steps/' + n for n in os.listdir(os.path.join(tasks, 'steps')))
 
 
