@@ -33,15 +33,36 @@ def process_start(pid):
     return fields[19] if fields and len(fields) > 19 else None
 
 
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def _pid_namespace():
+    try:
+        return str(os.stat('/proc/self/ns/pid').st_ino)
+    except OSError:
+        return None
+
+
 def this_run():
-    """The ansible-playbook process this task runs in: workers are forked from it."""
+    """The ansible-playbook process this task runs in (workers are forked from it), and where its pid means it: the
+    controller's name, its boot and its pid namespace (two containers may share a host name)."""
     pid = os.getppid()
-    return {'controller': socket.gethostname(), 'pid': pid, 'start': process_start(pid)}
+    return {'controller': socket.gethostname(), 'pid': pid, 'start': process_start(pid),
+            'boot': _read('/proc/sys/kernel/random/boot_id'), 'pidns': _pid_namespace()}
 
 
 def gone(owner, me):
-    """Whether the run that holds the lease has ended: only knowable for a run of this controller."""
+    """Whether the run that holds the lease has ended: only knowable for a run of this controller, in this boot and
+    pid namespace."""
     if owner.get('controller') != me['controller'] or not isinstance(owner.get('pid'), int):
+        return False
+    if me.get('boot') is None or me.get('pidns') is None or (owner.get('boot'), owner.get('pidns')) != (
+            me['boot'], me['pidns']):
         return False
     try:
         os.kill(owner['pid'], 0)
@@ -82,7 +103,7 @@ class ActionModule(ActionBase):
                 break
             holder = answer['holder']
             # The exact lease read: the target takes it over only if it is still that one.
-            owner = {'controller': holder['controller'], 'pid': holder['pid'], 'start': holder['start']}
+            owner = {key: holder.get(key) for key in ('controller', 'pid', 'start', 'boot', 'pidns')}
             if gone(owner, me) and module_args.get('_take_over') != owner:
                 module_args['_take_over'] = owner
                 continue

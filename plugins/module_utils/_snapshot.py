@@ -22,7 +22,9 @@ import errno
 import json
 import os
 import re
+import select
 import shutil
+import signal
 import sqlite3
 import stat
 import tempfile
@@ -44,6 +46,8 @@ SQLITE_HEADER = b'SQLite format 3\x00'
 # The child's temporary copy beside the database (in the service account's directory).
 TEMP_PREFIX = '.gofer-snapshot.'
 CHUNK = 1024 * 1024
+# The highest descriptor the child closes up to (it keeps only its three pipes).
+MAX_FD = max(min(os.sysconf('SC_OPEN_MAX'), 1 << 20), 256) if hasattr(os, 'sysconf') else 1024
 
 
 class SnapshotError(Exception):
@@ -89,7 +93,10 @@ def ensure_directory(path):
     for directory in reversed(missing):
         os.mkdir(directory, 0o700 if directory == path else 0o755)
         os.chown(directory, 0, 0)
-    os.chmod(path, 0o700)
+        os.chmod(directory, 0o700 if directory == path else 0o755)
+    # One that existed keeps its mode (it may be shared): each snapshot in it is 0700 itself. Checked again: a name
+    # planted in a sticky directory above between the check and the mkdir fails the mkdir or shows here.
+    check_root_path(path)
 
 
 # -- sqlite, as the service account ---------------------------------------------
@@ -173,62 +180,107 @@ def _copy_in(database, create):
     return work
 
 
-def run_as(user, work, feed=None, sink=None):
+def copy_timeout(size):
+    """Seconds a copy of size bytes may take before the child is taken for stalled (stopped, or hung): ten minutes,
+    and a minute more for each 300 MB."""
+    return 600 + 60 * (size // (300 * 1024 * 1024))
+
+
+def _child(user, work, in_r, out_w, st_w):  # pragma: no cover - runs in the forked child
+    code = 1
+    try:
+        # Nothing of root's reaches the service account's process: no lock, no file, no terminal.
+        keep = sorted((in_r, out_w, st_w))
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        previous = 3
+        for fd in keep:
+            os.closerange(previous, fd)
+            previous = fd + 1
+        os.closerange(previous, MAX_FD)
+        if os.geteuid() != user.pw_uid:
+            os.setgroups([])
+            os.setgid(user.pw_gid)
+            os.setuid(user.pw_uid)
+        with os.fdopen(in_r, 'rb') as inp, os.fdopen(out_w, 'wb') as out:
+            work(inp, out)
+        code = 0
+    except BaseException as e:  # everything reaches the parent as a message
+        try:
+            os.write(st_w, (str(e) or type(e).__name__).encode('utf-8', 'replace')[:4000])
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
+
+
+def run_as(user, work, feed=None, sink=None, timeout=600):
     """Run work(inp, out) in a child process as user (a pwd entry): feed is copied to its input, its output to sink.
 
-    Raises SnapshotError with the child's message when it fails."""
+    The child may be stopped or slowed by that user, so it gets timeout seconds, then is killed. Raises
+    SnapshotError with the child's message when it fails."""
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
     st_r, st_w = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
-        code = 1
-        try:
-            for fd in (in_w, out_r, st_r):
-                os.close(fd)
-            if os.geteuid() != user.pw_uid:
-                os.setgroups([])
-                os.setgid(user.pw_gid)
-                os.setuid(user.pw_uid)
-            with os.fdopen(in_r, 'rb') as inp, os.fdopen(out_w, 'wb') as out:
-                work(inp, out)
-            code = 0
-        except BaseException as e:  # everything reaches the parent as a message
-            try:
-                os.write(st_w, (str(e) or type(e).__name__).encode('utf-8', 'replace')[:4000])
-            except OSError:
-                pass
-        finally:
-            os._exit(code)
+        for fd in (in_w, out_r, st_r):
+            os.close(fd)
+        _child(user, work, in_r, out_w, st_w)
     for fd in (in_r, out_w, st_w):
         os.close(fd)
+    deadline = time.time() + timeout
+    pending, message, done = b'', b'', False
+    readers = {out_r: 'out', st_r: 'status'}
+    writer = in_w
+    if feed is None:
+        os.close(in_w)
+        writer = None
     try:
-        if feed is not None:
-            try:
-                with os.fdopen(in_w, 'wb') as inp:
-                    in_w = None
-                    shutil.copyfileobj(feed, inp, CHUNK)
-            except BrokenPipeError:
-                pass  # the child failed early; its message says why
-        else:
-            os.close(in_w)
-            in_w = None
-        with os.fdopen(out_r, 'rb') as out:
-            out_r = None
-            if sink is not None:
-                shutil.copyfileobj(out, sink, CHUNK)
-            else:
-                out.read()
-        with os.fdopen(st_r, 'rb') as status:
-            st_r = None
-            message = status.read().decode('utf-8', 'replace')
+        while readers:
+            left = deadline - time.time()
+            if left <= 0:
+                os.kill(pid, signal.SIGKILL)
+                raise SnapshotError('the copy as %s did not finish within %d s (stopped or stalled), so it was killed'
+                                    % (user.pw_name, timeout))
+            readable, writable, _x = select.select(list(readers), [writer] if writer is not None else [], [],
+                                                   min(left, 5))
+            if writer is not None and writable:
+                if not pending:
+                    pending = feed.read(CHUNK)
+                if not pending:
+                    os.close(writer)
+                    writer = None
+                else:
+                    try:
+                        pending = pending[os.write(writer, pending[:65536]):]
+                    except BrokenPipeError:
+                        os.close(writer)  # the child failed early; its message says why
+                        writer = None
+            for fd in readable:
+                chunk = os.read(fd, CHUNK)
+                if not chunk:
+                    del readers[fd]
+                    os.close(fd)
+                elif readers[fd] == 'out':
+                    if sink is not None:
+                        sink.write(chunk)
+                else:
+                    message += chunk[:4000]
+        done = True
     finally:
-        for fd in (in_w, out_r, st_r):
-            if fd is not None:
-                os.close(fd)
+        for fd in list(readers) + ([writer] if writer is not None else []):
+            os.close(fd)
+        if not done:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         _pid, code = os.waitpid(pid, 0)
     if code != 0:
-        raise SnapshotError(message or 'the copy as %s failed (status %d)' % (user.pw_name, code))
+        raise SnapshotError(message.decode('utf-8', 'replace') or 'the copy as %s failed (status %d)'
+                            % (user.pw_name, code))
 
 
 # -- taking one -------------------------------------------------------------------
@@ -270,21 +322,27 @@ def _write_new(path, data=None, source=None):
         os.fsync(f.fileno())
 
 
+def _name_taken(directory, name):
+    return any(os.path.lexists(os.path.join(directory, entry)) for entry in (name, '.%s.partial' % name))
+
+
 def take(directory, keep, config_path, record_path, database, user, from_version, to_version, moved_to=None):
     """Take a snapshot into a new directory under directory and keep the newest keep of them.
 
     Returns {'path', 'from_version', 'to_version', 'database', 'removed'}; raises SnapshotError, leaving no
     snapshot behind."""
-    ensure_directory(directory)
     stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
     name = '%s-%s-to-%s' % (stamp, from_version, to_version)
-    count = 1
-    while os.path.lexists(os.path.join(directory, name)):
-        count += 1
-        name = '%s-%s-to-%s-%d' % (stamp, from_version, to_version, count)
-    _sweep_partial(directory)
-    work = os.path.join(directory, '.%s.partial' % name)
-    os.mkdir(work, 0o700)
+    try:
+        ensure_directory(directory)
+        count = 1
+        while _name_taken(directory, name):
+            count += 1
+            name = '%s-%s-to-%s-%d' % (stamp, from_version, to_version, count)
+        work = os.path.join(directory, '.%s.partial' % name)
+        os.mkdir(work, 0o700)
+    except OSError as e:
+        raise SnapshotError('%s could not be made (%s).' % (directory, e.strerror))
     try:
         manifest = {'format': FORMAT, 'created': stamp, 'from_version': from_version, 'to_version': to_version,
                     'config': None, 'record': None, 'database': None}
@@ -293,36 +351,50 @@ def take(directory, keep, config_path, record_path, database, user, from_version
             if found is not None:
                 _write_new(os.path.join(work, part), found.pop('data'))
                 manifest[part] = found
-        if database and os.path.lexists(database):
-            st = os.lstat(database)
+        # A run killed after its reset moved the database aside: the data is under that name now.
+        source = database if database and os.path.lexists(database) else (
+            moved_to if database and moved_to and os.path.lexists(moved_to) else None)
+        if source:
+            st = os.lstat(source)
             try:
                 _write_new(os.path.join(work, 'database'),
-                           source=lambda f: run_as(user, _copy_out(database), sink=f))
+                           source=lambda f: run_as(user, _copy_out(source), sink=f,
+                                                   timeout=copy_timeout(st.st_size)))
             except SnapshotError as e:
-                raise SnapshotError('%s could not be copied as %s: %s' % (database, user.pw_name, e))
+                raise SnapshotError('%s could not be copied as %s: %s' % (source, user.pw_name, e))
             with open(os.path.join(work, 'database'), 'rb') as f:
                 if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                    raise SnapshotError('the copy of %s is not an sqlite database.' % database)
+                    raise SnapshotError('the copy of %s is not an sqlite database.' % source)
             manifest['database'] = {'path': database, 'dev': st.st_dev, 'ino': st.st_ino, 'moved_to': moved_to}
         _write_new(os.path.join(work, MANIFEST), (json.dumps(manifest, sort_keys=True, indent=1) + '\n').encode())
         final = os.path.join(directory, name)
         os.rename(work, final)
         _placed.fsync_directory(directory)
+        _sweep_partial(directory, keep=work)
     except SnapshotError:
         _remove_snapshot(work)
         raise
     except (OSError, sqlite3.Error) as e:
         _remove_snapshot(work)
         raise SnapshotError(str(e))
+    try:
+        removed = prune(directory, keep, final)
+    except OSError:
+        removed = []  # the snapshot is taken; an old one that could not be removed is left for the next run
     return {'path': final, 'from_version': from_version, 'to_version': to_version,
-            'database': manifest['database']['path'] if manifest['database'] else None,
-            'removed': prune(directory, keep, final)}
+            'database': manifest['database']['path'] if manifest['database'] else None, 'removed': removed}
 
 
-def _sweep_partial(directory):
+def _sweep_partial(directory, keep=None):
+    """Remove what a killed run left of a snapshot (older than an hour: another run may be writing a newer one)."""
     for entry in os.listdir(directory):
-        if PARTIAL.match(entry):
-            _remove_snapshot(os.path.join(directory, entry))
+        full = os.path.join(directory, entry)
+        try:
+            old = time.time() - os.lstat(full).st_mtime > 3600
+        except OSError:
+            continue
+        if PARTIAL.match(entry) and full != keep and old:
+            _remove_snapshot(full)
 
 
 def _remove_snapshot(path):
@@ -419,11 +491,13 @@ def _put_back(path, data, mode, uid, gid):
 
 
 def restore(path, user, check=False):
-    """Put back the config, the record and the database of the snapshot at path.
+    """Put back the database, then the config and the record, of the snapshot at path: a restore that fails half way
+    leaves the new release's config, which the next run replaces, never the old config on the new data.
 
     Returns {'changed': bool, 'restored': [what], 'moved': [{'from', 'to'}]}; raises SnapshotError."""
     manifest = read(path)
     restored, moved = [], []
+    files = []
     for part in ('config', 'record'):
         item = manifest[part]
         if item is None:
@@ -431,35 +505,56 @@ def restore(path, user, check=False):
         data = _read_small(os.path.join(path, part))
         if data is None:
             raise SnapshotError('the snapshot %s has no %s file.' % (path, part))
-        current = _read_small(item['path']) if os.path.lexists(item['path']) else None
-        if current is not None and current['data'] == data['data'] and current['mode'] == item['mode'] \
-                and (current['uid'], current['gid']) == (item['uid'], item['gid']):
-            continue
-        if not check:
-            _put_back(item['path'], data['data'], item['mode'], item['uid'], item['gid'])
-        restored.append(item['path'])
+        if not (isinstance(item.get('mode'), str) and re.match(r'^0[0-7]{3}\Z', item['mode'])
+                and isinstance(item.get('uid'), int) and isinstance(item.get('gid'), int)):
+            raise SnapshotError('the manifest of the snapshot %s gives no mode and owner for its %s.' % (path, part))
+        files.append((item, data['data']))
     database = manifest['database']
     if database is not None:
         db = database['path']
         moved_to = database.get('moved_to')
         stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
-        failed = '%s.failed-%s.%s' % (db, manifest['to_version'], stamp)
-        done = ', '.join(restored) or 'nothing'
+        failed = '%s.failed-%s.%s' % (db, manifest.get('to_version'), stamp)
         if moved_to and os.path.lexists(moved_to):
             # A reset moved the database aside: move the new one aside and the old one back, as it was.
             if not check:
+                first = []
                 try:
                     if _aside.present(db):
-                        moved.extend(_aside.move(db, failed))
-                    moved.extend(_aside.move(moved_to, db))
+                        first = _aside.move(db, failed)
+                    moved.extend(first + _aside.move(moved_to, db))
                 except _aside.MoveError as e:
-                    raise SnapshotError('the database could not be moved back: %s Already put back: %s.' % (e, done))
+                    undo = ''
+                    if first:
+                        try:
+                            _aside.move(failed, db)
+                            undo = ' The new release\'s database is back at %s.' % db
+                        except _aside.MoveError as again:
+                            undo = ' The new release\'s database stays at %s: %s' % (failed, again)
+                    raise SnapshotError('the database could not be moved back: %s%s Nothing else was put back.'
+                                        % (e, undo))
         elif not check:
-            with open(os.path.join(path, 'database'), 'rb') as f:
+            snapshot_db = os.path.join(path, 'database')
+            if not os.path.isfile(snapshot_db):
+                raise SnapshotError('the snapshot %s has no database file. Nothing was put back.' % path)
+            with open(snapshot_db, 'rb') as f:
                 try:
-                    run_as(user, _copy_in(db, create=not os.path.lexists(db)), feed=f)
+                    run_as(user, _copy_in(db, create=not os.path.lexists(db)), feed=f,
+                           timeout=copy_timeout(os.fstat(f.fileno()).st_size))
                 except SnapshotError as e:
-                    raise SnapshotError('%s could not be written as %s: %s. Already put back: %s.'
-                                        % (db, user.pw_name, e, done))
+                    raise SnapshotError('%s could not be written as %s: %s. Nothing else was put back.'
+                                        % (db, user.pw_name, e))
         restored.append(db)
+    for item, data in files:
+        current = _read_small(item['path']) if os.path.lexists(item['path']) else None
+        if current is not None and current['data'] == data and current['mode'] == item['mode'] \
+                and (current['uid'], current['gid']) == (item['uid'], item['gid']):
+            continue
+        if not check:
+            try:
+                _put_back(item['path'], data, item['mode'], item['uid'], item['gid'])
+            except OSError as e:
+                raise SnapshotError('%s could not be put back (%s). Already put back: %s.'
+                                    % (item['path'], e.strerror, ', '.join(restored) or 'nothing'))
+        restored.append(item['path'])
     return {'changed': bool(restored), 'restored': restored, 'moved': moved, 'manifest': manifest}

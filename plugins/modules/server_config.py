@@ -709,10 +709,11 @@ class Placer(object):
                                    'database': p['_database'] if p['_database'] and os.path.lexists(p['_database'])
                                    else None, 'removed': []}
             return
+        moved_to = self.reset_plan[1] if self.reset_plan else self.earlier_reset(version)
         try:
             self.snapshot_taken = _snapshot.take(
                 p['snapshot_dir'], p['snapshot_keep'], dest, _keyguard.record_path(dest), p['_database'], self.user,
-                previous, version, moved_to=self.reset_plan[1] if self.reset_plan else None)
+                previous, version, moved_to=moved_to)
         except _snapshot.SnapshotError as e:
             self.fail('snapshot_dir: the snapshot a rollback to Gofer %s would restore could not be taken in %s: %s '
                       'Set snapshot_keep (role: gofer_snapshot_keep) to 0 to change the release without one.'
@@ -720,6 +721,20 @@ class Placer(object):
         self.touched(self.snapshot_taken['path'], created=True)
         for path in self.snapshot_taken['removed']:
             self.touched(path)
+
+    def earlier_reset(self, version):
+        """The newest name an earlier run's reset for version moved the database to, when that run was killed before
+        it recorded the release (no database at its path, the data under the moved name); None otherwise."""
+        db = self.params['_database']
+        if not db or os.path.lexists(db):
+            return None
+        directory, name = os.path.split(db)
+        pattern = re.compile(r'^%s\.before-%s\.[0-9]{8}T[0-9]{6}Z\Z' % (re.escape(name), re.escape(version)))
+        try:
+            found = sorted(entry for entry in os.listdir(directory) if pattern.match(entry))
+        except OSError:
+            return None
+        return os.path.join(directory, found[-1]) if found else None
 
     def reset_database(self):
         """Move the database aside as accepted (guard_database decided it)."""

@@ -16,7 +16,8 @@ description:
     config, the binary, the unit, the restart and the rollback), not only for one module's part.
   - The lease is a root-only file under C(/run), so a reboot clears it. It names the run that holds it, by the
     controller's host name and the process ID and start time of its C(ansible-playbook); the controller side of
-    this module tells that run's end from its own process table.
+    this module tells that run's end from its own process table, in the same boot and pid namespace only (two
+    containers may share a host name).
   - A run that finds the lease held by another run waits for it, up to O(timeout) seconds, then fails naming the
     holder. A lease held by a run of the same controller whose process is gone (killed, or ended by a failure) is
     taken over with a warning. A lease held by a run of another controller is taken over once it expires
@@ -98,11 +99,12 @@ EXAMPLES = r"""
 RETURN = r"""
 holder:
   description: The run that holds the lease after this task (V(null) when none does), as the controller's host name,
-    the process ID of its C(ansible-playbook) and its start time (clock ticks since the controller's boot), and
-    when the lease was taken (UTC).
+    the process ID of its C(ansible-playbook), that process's start time (clock ticks since the controller's boot),
+    the controller's boot ID and pid namespace, and when the lease was taken (UTC).
   returned: success
   type: dict
-  sample: {controller: ci-runner-3, pid: 4121, start: "912344", since: "2026-12-04T19:30:02Z"}
+  sample: {controller: ci-runner-3, pid: 4121, start: "912344", boot: 6f1c0d7e-5b0a-4c8e-9d51-2d1f0b7c9a11,
+           pidns: "4026531836", since: "2026-12-04T19:30:02Z"}
 waited:
   description: Seconds this task waited for another run.
   returned: success
@@ -176,7 +178,7 @@ def public(lease):
         return None
     owner = lease['owner']
     return {'controller': owner.get('controller'), 'pid': owner.get('pid'), 'start': owner.get('start'),
-            'since': lease.get('since')}
+            'boot': owner.get('boot'), 'pidns': owner.get('pidns'), 'since': lease.get('since')}
 
 
 def main():
@@ -204,7 +206,11 @@ def main():
             if mine and not module.check_mode:
                 write_lease(fd, None)
             module.exit_json(holder=None if mine else public(lease), **result)
-        expired = lease is not None and float(lease.get('expires') or 0) < now
+        try:
+            expires = float(lease.get('expires') or 0) if lease is not None else 0.0
+        except (TypeError, ValueError):
+            expires = 0.0  # not a lease this module wrote: taken for expired
+        expired = lease is not None and expires < now
         taken_over = lease is not None and not mine and (expired or lease['owner'] == p['_take_over'])
         if lease is not None and not mine and not taken_over:
             module.exit_json(holder=public(lease), busy=True, **result)

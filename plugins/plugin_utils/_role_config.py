@@ -375,7 +375,9 @@ def snapshots(directory):
     """Where the rollback's snapshots are (None: not taken), how purge finds them (the directory names and the
     files server_config writes in them), and whether the directory itself goes when a purge leaves it empty."""
     directory = posixpath.normpath(str(directory)) if directory else None
-    return {'dir': directory, 'pattern': _snapshot.NAME.pattern, 'files': list(_snapshot.PARTS),
+    # A killed run's partial snapshot too: it may hold the encryption key.
+    return {'dir': directory, 'patterns': [_snapshot.NAME.pattern, _snapshot.PARTIAL.pattern],
+            'files': list(_snapshot.PARTS),
             'remove_dir': [directory] if directory and directory not in SHARED_DIRS else []}
 
 

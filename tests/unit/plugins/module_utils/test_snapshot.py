@@ -85,15 +85,22 @@ def take(host, **kw):
 
 @needs_root
 def test_a_snapshot_holds_the_config_the_record_and_a_consistent_database(host):
-    # A writer holds the database open with uncheckpointed changes in its -wal: the copy has them.
-    writer = sqlite3.connect(host['db'])
-    writer.execute("INSERT INTO runs VALUES ('in the wal only')")
-    writer.commit()
-    assert os.path.getsize(host['db'] + '-wal') > 0
+    # Another process (Gofer) holds the database open with uncheckpointed changes in its -wal: the copy has them.
+    import subprocess
+    import sys
+    writer = subprocess.Popen(
+        [sys.executable, '-c', 'import sqlite3, sys, time\n'
+         'c = sqlite3.connect(sys.argv[1])\n'
+         'c.execute("INSERT INTO runs VALUES (\'in the wal only\')"); c.commit()\n'
+         'print("written", flush=True); time.sleep(60)', host['db']],
+        stdout=subprocess.PIPE)
     try:
+        assert writer.stdout.readline() == b'written\n'
+        assert os.path.getsize(host['db'] + '-wal') > 0
         snap = take(host)
     finally:
-        writer.close()
+        writer.kill()
+        writer.wait()
     path = snap['path']
     assert os.path.basename(path).endswith('-0.7.2-to-0.7.3')
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o700 and os.stat(path).st_uid == 0
@@ -123,7 +130,8 @@ def test_restore_puts_back_the_config_the_record_and_the_data_in_place(host):
     conn.commit()
     conn.close()
     result = _snapshot.restore(snap['path'], host['user'])
-    assert result['changed'] and result['restored'] == [host['config'], host['record'], host['db']]
+    # The database first: a restore that fails half way never leaves the old config on the new data.
+    assert result['changed'] and result['restored'] == [host['db'], host['config'], host['record']]
     assert open(host['config']).read() == '[server]\nstorage_path = "old"\n'
     assert stat.S_IMODE(os.stat(host['config']).st_mode) == 0o640
     assert open(host['record']).read() == '{"gofer_version": "0.7.2"}\n'
@@ -227,3 +235,77 @@ def test_a_manifest_that_is_not_roots_is_refused(host):
     with pytest.raises(_snapshot.SnapshotError) as e:
         _snapshot.restore(snap['path'], host['user'])
     assert 'has no manifest of root\'s' in str(e.value)
+
+
+@needs_root
+def test_a_stopped_copy_is_killed_and_holds_nothing_of_roots(host):
+    # The service account can stop its own process: the parent gives up at the deadline, and the child held none
+    # of root's descriptors meanwhile (a lock of root's would outlive a killed run).
+    import fcntl
+    import signal
+    lock = os.open(host['snapshots'].rsplit('/', 2)[0], os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+
+    def work(inp, out):
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+    try:
+        started = __import__('time').time()
+        with pytest.raises(_snapshot.SnapshotError) as e:
+            _snapshot.run_as(host['user'], work, timeout=2)
+        assert 'did not finish within 2 s (stopped or stalled), so it was killed' in str(e.value)
+        assert __import__('time').time() - started < 10
+    finally:
+        os.close(lock)
+
+
+@needs_root
+def test_the_copy_runs_without_roots_descriptors(host):
+    import fcntl
+    lock = os.open(host['snapshots'].rsplit('/', 2)[0], os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+
+    def work(inp, out):
+        out.write(('%s' % sorted(int(fd) for fd in os.listdir('/proc/self/fd'))).encode())
+
+    class Sink(list):
+        def write(self, data):
+            self.append(data)
+    sink = Sink()
+    try:
+        _snapshot.run_as(host['user'], work, sink=sink)
+    finally:
+        os.close(lock)
+    fds = eval(b''.join(sink).decode())
+    # stdin, stdout and stderr (on /dev/null), its three pipes, and the descriptor listdir itself opened.
+    assert lock not in fds or len(fds) <= 7, fds
+    assert len(fds) <= 7, fds
+
+
+@needs_root
+def test_a_restore_that_cannot_move_the_database_back_puts_the_new_one_back_and_nothing_else(host, monkeypatch):
+    moved_to = host['db'] + '.before-0.7.3.20261204T000000Z'
+    snap = take(host, moved_to=moved_to)
+    os.rename(host['db'], moved_to)
+    conn = sqlite3.connect(host['db'])
+    conn.execute('CREATE TABLE fresh (x)')
+    conn.commit()
+    conn.close()
+    with open(host['config'], 'w') as f:
+        f.write('new release config\n')
+    real = _snapshot._aside.move
+
+    def move(database, target):
+        # The second move fails (a name planted between the two, say).
+        if database == moved_to:
+            raise _snapshot._aside.MoveError('%s-wal exists already; nothing was moved.' % host['db'])
+        return real(database, target)
+    monkeypatch.setattr(_snapshot._aside, 'move', move)
+    with pytest.raises(_snapshot.SnapshotError) as e:
+        _snapshot.restore(snap['path'], host['user'])
+    assert "The new release's database is back at %s. Nothing else was put back." % host['db'] in str(e.value)
+    assert open(host['config']).read() == 'new release config\n'
+    assert os.path.exists(moved_to)
+    conn = sqlite3.connect(host['db'])
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'fresh'").fetchall() == [('fresh',)]
+    conn.close()

@@ -778,3 +778,21 @@ def test_snapshot_keep_zero_takes_none(target, capsys):
     result, _out = run(capsys, snapshotted(target, '0.7.2', snapshot_keep=0))
     assert 'failed' not in result and 'snapshot' not in result
     assert not (target / 'backups').exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='snapshots are root-only: run as root')
+def test_a_run_killed_after_its_reset_leaves_a_snapshot_of_the_moved_database_next_time(target, capsys, monkeypatch):
+    # The reset moved the database aside, then the run died before the record named the new release: the next run
+    # finds no database at its path, and its snapshot copies the moved one, for the rollback to move it back.
+    with_sqlite_database(target, '0.7.2')
+    db = target / 'data' / 'gofer.db'
+    moved = str(db) + '.before-0.7.3.20261204T000000Z'
+    os.rename(str(db), moved)
+    result, _out = run(capsys, snapshotted(target, '0.7.3', accept_database_reset=True))
+    assert 'failed' not in result, result
+    manifest = json.loads(open(os.path.join(result['snapshot']['path'], 'manifest.json')).read())
+    assert manifest['database']['path'] == str(db) and manifest['database']['moved_to'] == moved
+    import sqlite3
+    conn = sqlite3.connect(os.path.join(result['snapshot']['path'], 'database'))
+    assert conn.execute('SELECT note FROM runs').fetchall() == [('served by 0.7.2',)]
+    conn.close()

@@ -61,14 +61,14 @@ def rows(db):
 def test_check_mode_says_what_would_be_restored_and_changes_nothing(placed, capsys):
     result = run(capsys, {'snapshot': placed['snapshot'], 'service_user': USER.pw_name}, check=True)
     assert result['changed'] is True
-    assert result['restored'] == [str(placed['config']), str(placed['db'])]
+    assert result['restored'] == [str(placed['db']), str(placed['config'])]
     assert placed['config'].read_text() == 'for 0.7.3\n' and rows(placed['db']) == [('by 0.7.3',)]
 
 
 def test_restore_reports_what_it_put_back(placed, capsys):
     result = run(capsys, {'snapshot': placed['snapshot'], 'service_user': USER.pw_name})
     assert result['changed'] is True and (result['from_version'], result['to_version']) == ('0.7.2', '0.7.3')
-    assert result['restored'] == [str(placed['config']), str(placed['db'])]
+    assert result['restored'] == [str(placed['db']), str(placed['config'])]
     assert placed['config'].read_text() == 'for 0.7.2\n' and rows(placed['db']) == []
     again = run(capsys, {'snapshot': placed['snapshot'], 'service_user': USER.pw_name})
     # The config is as the snapshot has it; the database is written again (a restore runs only in a rollback).
