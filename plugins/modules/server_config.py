@@ -715,9 +715,10 @@ class Placer(object):
                 p['snapshot_dir'], p['snapshot_keep'], dest, _keyguard.record_path(dest), p['_database'], self.user,
                 previous, version, moved_to=moved_to)
         except _snapshot.SnapshotError as e:
-            self.fail('snapshot_dir: the snapshot a rollback to Gofer %s would restore could not be taken in %s: %s '
+            why = str(e).rstrip()
+            self.fail('snapshot_dir: the snapshot a rollback to Gofer %s would restore could not be taken in %s: %s%s '
                       'Set snapshot_keep (role: gofer_snapshot_keep) to 0 to change the release without one.'
-                      % (previous, p['snapshot_dir'], e))
+                      % (previous, p['snapshot_dir'], why, '' if why.endswith('.') else '.'))
         self.touched(self.snapshot_taken['path'], created=True)
         for path in self.snapshot_taken['removed']:
             self.touched(path)

@@ -62,7 +62,10 @@ grep -q 'Gofer version "0.6.1" is not supported' "$log" || fail "no error for th
 # Moving a host with a database from 0.7.3 to 0.9.1: refused, then accepted with the database moved aside.
 rm -rf "$work/etc" "$work/data" "$work/objects"
 run -e gofer_version=0.7.3 || fail "0.7.3 did not place"
-printf 'SQLite format 3\0' > "$work/data/gofer.db"
+# A main database as Gofer leaves it: sqlite, the service account's. The change of release snapshots it first.
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE runs (note TEXT)"); c.commit()' \
+  "$work/data/gofer.db"
+chown nobody "$work/data/gofer.db"
 cp "$work/etc/gofer_web.toml" "$work/before.toml"
 if run -e gofer_version=0.9.1; then fail "the move across the database rewrites was not refused"; fi
 grep -q 'was written by Gofer 0.7.3, and v0.8.0, v0.8.1, v0.9.0 rewrote its schema in place' "$log" || fail "reason"
@@ -73,6 +76,7 @@ run -e gofer_version=0.9.1 -e gofer_accept_database_reset=true || fail "the acce
 ls "$work/data/" | grep -q '^gofer.db.before-0.9.1.' || fail "no moved database"
 grep -q 'the objects in the old sqlite store are not migrated' "$log" || fail "no migration finding for the engine"
 [ -d "$work/objects" ] || fail "the object store directory was not created"
+ls /var/backups/gofer | grep -q -- '-0\.7\.3-to-0\.9\.1$' || fail "no snapshot before the reset"
 run -e gofer_version=0.9.1 || fail "the re-run failed"
 grep -q 'changed=0' "$log" || fail "the re-run was not idempotent"
 echo "the role follows gofer_version"
