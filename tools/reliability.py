@@ -79,13 +79,15 @@ UNIT_GROUPS = [
     ('The rollback\'s snapshot: taken before a config for another release is placed and before a reset moves '
      'anything, with sqlite\'s backup API (a consistent copy of a database in WAL mode while it is written), as the '
      'service account, so a planted link reaches only what that account can read or write; root-only on a path of '
-     'root\'s directories or refused with nothing changed; retention removes only its own snapshots; the restore puts '
-     'the config, the record and the database back in place (the same inode) or moves a reset database back',
+     'root\'s directories or refused with nothing changed; the copy holds none of root\'s descriptors and is killed '
+     'when stopped; retention removes only its own snapshots; the restore puts the database back first, in place '
+     '(the same inode) or by moving a reset database back, then the config and the record',
      ('test_a_snapshot_holds', 'test_restore_', 'test_a_planted_link_is_read_only', 'test_a_directory_the_account',
       'test_retention_keeps', 'test_a_manifest_that_is_not', 'test_a_change_of_release_takes_a_snapshot',
       'test_check_mode_reports_the_snapshot', 'test_a_snapshot_that_cannot_be_taken', 'test_snapshot_keep_zero',
       'test_check_mode_says_what_would_be_restored', 'test_a_snapshot_others_could_change',
-      'test_a_missing_service_user_is_named', 'test_a_restore_waits')),
+      'test_a_missing_service_user_is_named', 'test_a_restore_waits', 'test_a_stopped_copy',
+      'test_the_copy_runs_without', 'test_a_restore_that_cannot', 'test_after_a_killed_reset')),
     ('One run at a time per host: a lease another live run holds is waited for and kept; only the exact lease of a '
      'run that is gone, or an expired one, is taken over; a link at the lease is not followed',
      ('test_a_free_host_is_taken', 'test_a_host_another_run_holds', 'test_only_the_exact_lease',

@@ -781,7 +781,7 @@ def test_snapshot_keep_zero_takes_none(target, capsys):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason='snapshots are root-only: run as root')
-def test_a_run_killed_after_its_reset_leaves_a_snapshot_of_the_moved_database_next_time(target, capsys, monkeypatch):
+def test_after_a_killed_reset_the_next_snapshot_copies_the_moved_database(target, capsys, monkeypatch):
     # The reset moved the database aside, then the run died before the record named the new release: the next run
     # finds no database at its path, and its snapshot copies the moved one, for the rollback to move it back.
     with_sqlite_database(target, '0.7.2')
