@@ -15,6 +15,8 @@ import time
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
+
 MODULE = 'gofer.gofer.server_lock'
 POLL = 2.0
 
@@ -86,12 +88,7 @@ class ActionModule(ActionBase):
         self._supports_async = False
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(argument_spec=dict(
-            state=dict(type='str', choices=['held', 'free'], default='held'),
-            path=dict(type='path', default='/run/gofer.gofer.server.lock'),
-            timeout=dict(type='int', default=900),
-            ttl=dict(type='int', default=7200),
-        ))
+        _validation, args = self.validate_argument_spec(argument_spec=_argspec.lock_options())
         if not 0 <= args['timeout'] <= 86400 or not 60 <= args['ttl'] <= 7 * 86400:
             raise AnsibleActionFail('timeout must be 0 to 86400 seconds and ttl 60 to 604800 seconds.')
         me = this_run()

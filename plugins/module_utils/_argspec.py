@@ -50,6 +50,16 @@ def info_options():
     )
 
 
+def lock_options():
+    """The options of gofer.gofer.server_lock, which its action plugin checks and its module accepts."""
+    return dict(
+        state=dict(type='str', choices=['held', 'free'], default='held'),
+        path=dict(type='path', default='/run/gofer.gofer.server.lock'),
+        timeout=dict(type='int', default=900),
+        ttl=dict(type='int', default=7200),
+    )
+
+
 def module_options():
     """What the module accepts: the documented options plus what the action plugin fills in."""
     spec = user_options()

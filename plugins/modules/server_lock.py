@@ -126,6 +126,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.gofer.gofer.plugins.module_utils import _argspec
+
 MAX_LEASE = 4096
 
 
@@ -183,15 +185,9 @@ def public(lease):
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            state=dict(type='str', choices=['held', 'free'], default='held'),
-            path=dict(type='path', default='/run/gofer.gofer.server.lock'),
-            timeout=dict(type='int', default=900),
-            ttl=dict(type='int', default=7200),
-            # Filled in by the action plugin.
-            _owner=dict(type='dict', required=True),
-            _take_over=dict(type='dict'),
-        ),
+        # The documented options, and what the action plugin fills in.
+        argument_spec=dict(_argspec.lock_options(), _owner=dict(type='dict', required=True),
+                           _take_over=dict(type='dict')),
         supports_check_mode=True,
     )
     p = module.params
